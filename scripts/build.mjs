@@ -1,0 +1,47 @@
+// Build: one minified, self-contained ESM bundle per entry point into dist/ (esbuild).
+// Output is deterministic: same sources and lockfile give byte-identical bundles and maps.
+import { build } from 'esbuild'
+import { rm } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** dist/<name>.mjs ← source entry. Later servers add their entries here. */
+export const entries = {
+  cli: 'cli/main.ts',
+}
+
+// Some bundled CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+const banner = [
+  "import { createRequire as __mcpCreateRequire } from 'node:module';",
+  'const require = __mcpCreateRequire(import.meta.url);',
+].join('\n')
+
+export async function buildAll({ quiet = false } = {}) {
+  await rm(`${root}/dist`, { recursive: true, force: true })
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: Object.entries(entries).map(([out, input]) => ({ out, in: input })),
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'linked',
+    banner: { js: banner },
+    metafile: true,
+    logLevel: quiet ? 'error' : 'warning',
+  })
+  return result
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { metafile } = await buildAll()
+  for (const [file, { bytes }] of Object.entries(metafile.outputs)) {
+    if (file.endsWith('.mjs')) console.log(`${file}  ${(bytes / 1024).toFixed(1)} KiB`)
+  }
+}
