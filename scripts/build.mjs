@@ -3,12 +3,14 @@
 import { build } from 'esbuild'
 import { rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { embedPackageVersions, thirdPartyEntries } from './third-party.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** dist/<name>.mjs ← source entry. Later servers add their entries here. */
 export const entries = {
   cli: 'cli/main.ts',
+  ...thirdPartyEntries,
 }
 
 // Some bundled CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
@@ -33,6 +35,7 @@ export async function buildAll({ quiet = false } = {}) {
     sourcesContent: false,
     legalComments: 'linked',
     banner: { js: banner },
+    plugins: [embedPackageVersions],
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
   })
