@@ -34,7 +34,13 @@ function step(title, command, commandArgs) {
 }
 
 if (filters.length === 0 || full) {
-  if (!step('typecheck (tsc)', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']))
+  if (
+    !step('typecheck (tsc)', process.execPath, [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'tsconfig.json',
+    ])
+  )
     finish(0, 1)
   if (!step('build (esbuild)', process.execPath, [join(root, 'scripts/build.mjs')])) finish(0, 1)
 }

@@ -46,7 +46,8 @@ test('core sources are Web-standard (no node:*, process, Buffer)', () => {
   const problems: string[] = []
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8')
-    for (const [pattern, what] of forbidden) if (pattern.test(text)) problems.push(`${file} ${what}`)
+    for (const [pattern, what] of forbidden)
+      if (pattern.test(text)) problems.push(`${file} ${what}`)
   }
   assert.equal(problems, [])
 })

@@ -37,7 +37,13 @@ export function readVar(env: Env, name: string): string | undefined {
 }
 
 /** An integer variable within [min, max]; `fallback` when unset. */
-export function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function readInt(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = readVar(env, name)
   if (raw === undefined) return fallback
   if (!/^\d+$/.test(raw)) throw new ConfigError([`${name} must be a whole number, got "${raw}"`])
