@@ -1,0 +1,93 @@
+// Turns a caller's AuditEvent into record fields: enums checked, strings scrubbed and capped.
+import { AuditError } from './errors.ts'
+import {
+  ACTION_PATTERN,
+  DIRECTIONS,
+  EVENT_PATTERN,
+  OUTCOMES,
+  piiShapeError,
+  type AuditEvent,
+} from './record.ts'
+import {
+  MAX_DETAIL_LENGTH,
+  MAX_IDENTIFIER_LENGTH,
+  REDACTED,
+  capLength,
+  scrubSecrets,
+  type FieldKind,
+} from './scrub.ts'
+
+/** A caller-supplied masker for free text, e.g. the PII detector's (LOG-2). */
+export type Scrubber = (text: string) => string
+
+const IDENTIFIERS = ['tool', 'client_id', 'jti', 'request_id'] as const
+
+const invalid = (message: string) => new AuditError('invalid_event', message)
+
+/**
+ * Validates and cleans an event. Fields WE choose (event, outcome, direction, action, numbers,
+ * pii types) must be valid or this throws `AuditError('invalid_event')`: that is a bug in the
+ * caller. Strings that may come from outside (tool, client_id, jti, request_id, detail) are
+ * never refused: they go through `scrub`, then the built-in `scrubSecrets` (LOG-1), then a cap.
+ * Unknown properties of `event` are dropped, so raw arguments can never reach the log.
+ */
+export function normalizeEvent(event: AuditEvent, scrub: Scrubber | undefined): AuditEvent {
+  if (typeof event !== 'object' || event === null) throw invalid('event must be an object')
+  if (typeof event.event !== 'string' || !EVENT_PATTERN.test(event.event)) {
+    throw invalid('event must match [a-z][a-z0-9_.-]{0,63}')
+  }
+  if (!OUTCOMES.includes(event.outcome)) throw invalid(`outcome must be one of ${OUTCOMES}`)
+  const out: AuditEvent = { event: event.event, outcome: event.outcome }
+
+  for (const field of IDENTIFIERS) {
+    const value = event[field]
+    if (value !== undefined) out[field] = clean(value, field, 'identifier', scrub)
+  }
+  if (event.direction !== undefined) {
+    if (!DIRECTIONS.includes(event.direction))
+      throw invalid(`direction must be one of ${DIRECTIONS}`)
+    out.direction = event.direction
+  }
+  if (event.pii !== undefined) {
+    const problem = piiShapeError(event.pii)
+    if (problem) throw invalid(problem)
+    out.pii = { ...event.pii }
+  }
+  if (event.action !== undefined) {
+    if (typeof event.action !== 'string' || !ACTION_PATTERN.test(event.action)) {
+      throw invalid('action must match [a-z][a-z0-9_-]{0,31}')
+    }
+    out.action = event.action
+  }
+  if (event.duration_ms !== undefined) {
+    const ms = event.duration_ms
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw invalid('duration_ms must be a finite number ≥ 0')
+    }
+    out.duration_ms = Math.round(ms)
+  }
+  if (event.param_count !== undefined) {
+    if (!Number.isSafeInteger(event.param_count) || event.param_count < 0) {
+      throw invalid('param_count must be an integer ≥ 0')
+    }
+    out.param_count = event.param_count
+  }
+  if (event.detail !== undefined) out.detail = clean(event.detail, 'detail', 'text', scrub)
+  return out
+}
+
+function clean(value: unknown, field: string, kind: FieldKind, scrub: Scrubber | undefined) {
+  if (typeof value !== 'string') throw invalid(`${field} must be a string`)
+  let text = value
+  if (scrub) {
+    try {
+      const scrubbed: unknown = scrub(text)
+      // Fail closed: a scrubber that breaks must not let the original text through.
+      text = typeof scrubbed === 'string' ? scrubbed : REDACTED
+    } catch {
+      text = REDACTED
+    }
+  }
+  const max = kind === 'text' ? MAX_DETAIL_LENGTH : MAX_IDENTIFIER_LENGTH
+  return capLength(scrubSecrets(text, kind), max)
+}
