@@ -1,0 +1,213 @@
+// Strict base64url codec (RFC 4648 §5) for Fernet keys and tokens: padded output (FN-5),
+// strict input (FN-6). Uses the runtime's Uint8Array.toBase64/fromBase64 where it has them,
+// otherwise table-driven loops tuned for megabyte payloads.
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const PAD = 0x3d // '='
+
+/** Native codec of ES2026 (`Uint8Array.fromBase64`, `Uint8Array.prototype.toBase64`). */
+interface NativeBase64 {
+  toBase64(this: Uint8Array, options: { alphabet: 'base64url'; omitPadding: boolean }): string
+  fromBase64(
+    text: string,
+    options: { alphabet: 'base64url'; lastChunkHandling: 'loose' | 'strict' },
+  ): Uint8Array
+}
+
+const nativeToBase64 = (Uint8Array.prototype as Partial<NativeBase64>).toBase64
+const nativeFromBase64 = (Uint8Array as Partial<NativeBase64>).fromBase64
+
+/** True when the fast loops may view byte buffers as little-endian 32-bit words. */
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+/** Sextet → ASCII code. */
+const ENCODE = new Uint8Array(64)
+/** ASCII code → sextet, 0xff for every byte outside the base64url alphabet ('=' included). */
+const DECODE = new Uint8Array(256).fill(0xff)
+for (let i = 0; i < 64; i++) {
+  ENCODE[i] = ALPHABET.charCodeAt(i)
+  DECODE[ALPHABET.charCodeAt(i)] = i
+}
+
+/** 12 bits → two ASCII codes as one little-endian 16-bit unit (first character low). */
+let encodePairs: Uint16Array | undefined
+/** Two ASCII codes (first low) → 12 bits, or ≥ 0x1000 when either is outside the alphabet. */
+let decodePairs: Uint16Array | undefined
+
+function getEncodePairs(): Uint16Array {
+  if (encodePairs) return encodePairs
+  const table = new Uint16Array(4096)
+  for (let i = 0; i < 4096; i++) table[i] = ENCODE[i >>> 6]! | (ENCODE[i & 63]! << 8)
+  return (encodePairs = table)
+}
+
+function getDecodePairs(): Uint16Array {
+  if (decodePairs) return decodePairs
+  const table = new Uint16Array(65536).fill(0xffff)
+  for (let a = 0; a < 64; a++) {
+    for (let b = 0; b < 64; b++)
+      table[ALPHABET.charCodeAt(a) | (ALPHABET.charCodeAt(b) << 8)] = (a << 6) | b
+  }
+  return (decodePairs = table)
+}
+
+const asciiDecoder = new TextDecoder()
+const asciiEncoder = new TextEncoder()
+
+/** Length of the encoding of `byteLength` bytes, padded to a multiple of 4 or not. */
+export function encodedLength(byteLength: number, pad = true): number {
+  return pad ? Math.ceil(byteLength / 3) * 4 : Math.ceil((byteLength * 4) / 3)
+}
+
+/**
+ * base64url of `bytes` (RFC 4648 §5). With `pad` (the default) the output is padded with `=`
+ * to a multiple of 4 characters, as Python's `urlsafe_b64encode` writes it (FN-5).
+ */
+export function encodeBase64Url(bytes: Uint8Array, pad = true): string {
+  if (nativeToBase64)
+    return nativeToBase64.call(bytes, { alphabet: 'base64url', omitPadding: !pad })
+  return encodeLoop(bytes, pad)
+}
+
+/**
+ * The portable encoder: ASCII bytes built in a buffer, then one TextDecoder call. On
+ * little-endian machines it writes four characters per 32-bit store, unless `wordwise` is false.
+ */
+export function encodeLoop(bytes: Uint8Array, pad = true, wordwise = true): string {
+  const n = bytes.length
+  const whole = n - (n % 3)
+  const out = new Uint8Array(encodedLength(n, pad))
+  let i = 0
+  let o = 0
+  if (wordwise && littleEndian) {
+    // One 32-bit store per 3 input bytes: four characters from two 12-bit lookups.
+    const pairs = getEncodePairs()
+    const words = new Uint32Array(out.buffer, 0, whole / 3)
+    for (let w = 0; i < whole; i += 3, w++) {
+      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+      words[w] = pairs[v >>> 12]! | (pairs[v & 0xfff]! << 16)
+    }
+    o = (whole / 3) * 4
+  } else {
+    for (; i < whole; i += 3, o += 4) {
+      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+      out[o] = ENCODE[v >>> 18]!
+      out[o + 1] = ENCODE[(v >>> 12) & 63]!
+      out[o + 2] = ENCODE[(v >>> 6) & 63]!
+      out[o + 3] = ENCODE[v & 63]!
+    }
+  }
+  const rest = n - whole
+  if (rest > 0) {
+    const v = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0)
+    out[o++] = ENCODE[v >>> 18]!
+    out[o++] = ENCODE[(v >>> 12) & 63]!
+    if (rest === 2) out[o++] = ENCODE[(v >>> 6) & 63]!
+    if (pad) out.fill(PAD, o)
+  }
+  return asciiDecoder.decode(out)
+}
+
+/**
+ * Number of data characters (padding stripped) of a well-formed base64url text, or -1.
+ * Accepts fully padded text (length a multiple of 4, at most two `=`) and unpadded text;
+ * rejects lengths no encoding can have (a final group of one character) (FN-6).
+ */
+function dataLength(text: string): number {
+  const length = text.length
+  let data = length
+  if (length % 4 === 0 && length > 0 && text.charCodeAt(length - 1) === PAD) {
+    data = text.charCodeAt(length - 2) === PAD ? length - 2 : length - 1
+  }
+  return data % 4 === 1 ? -1 : data
+}
+
+/** Whether the bits a final partial group leaves over are zero (RFC 4648 §3.5, canonical). */
+function canonicalTail(text: string, data: number): boolean {
+  const rest = data % 4
+  if (rest === 0) return true
+  const last = DECODE[text.charCodeAt(data - 1) & 0xff]!
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0
+}
+
+/**
+ * Bytes of a strict base64url text, or `undefined` if it is not one (FN-6): every character
+ * must be in the RFC 4648 §5 alphabet (no `+`, `/`, whitespace or line breaks), padding is all
+ * or nothing, the length must be possible, and unused trailing bits must be zero.
+ */
+export function decodeBase64Url(text: string): Uint8Array | undefined {
+  const data = dataLength(text)
+  if (data < 0) return undefined
+  if (nativeFromBase64) {
+    let bytes: Uint8Array
+    try {
+      bytes = nativeFromBase64(text, {
+        alphabet: 'base64url',
+        lastChunkHandling: data === text.length ? 'loose' : 'strict',
+      })
+    } catch {
+      return undefined
+    }
+    // fromBase64 skips ASCII whitespace: a shorter result means the text had some.
+    if (bytes.length !== Math.floor((data * 3) / 4)) return undefined
+    return canonicalTail(text, data) ? bytes : undefined
+  }
+  return decodeLoop(text)
+}
+
+/**
+ * The portable decoder, as strict as `decodeBase64Url`. On little-endian
+ * machines it reads four characters per 32-bit load, unless `wordwise` is false.
+ */
+export function decodeLoop(text: string, wordwise = true): Uint8Array | undefined {
+  const data = dataLength(text)
+  if (data < 0) return undefined
+  // ASCII copy of the text: cheap, and any non-ASCII character makes it longer than the text.
+  const ascii = new Uint8Array(text.length)
+  const { read, written } = asciiEncoder.encodeInto(text, ascii)
+  if (read !== text.length || written !== text.length) return undefined
+  const whole = data - (data % 4)
+  const out = new Uint8Array(Math.floor((data * 3) / 4))
+  let badPairs = 0 // OR of 12-bit pair lookups: above 0xfff when a character was invalid
+  let bad = 0 // OR of sextet lookups: above 0x3f when a character was invalid
+  let i = 0
+  let o = 0
+  if (wordwise && littleEndian) {
+    // One 32-bit load per 4 characters, two 12-bit lookups.
+    const pairs = getDecodePairs()
+    const words = new Uint32Array(ascii.buffer, 0, whole / 4)
+    for (let w = 0; i < whole; i += 4, w++) {
+      const word = words[w]!
+      const high = pairs[word & 0xffff]!
+      const low = pairs[word >>> 16]!
+      badPairs |= high | low
+      out[o++] = high >>> 4
+      out[o++] = ((high & 0x0f) << 4) | (low >>> 8)
+      out[o++] = low
+    }
+  } else {
+    for (; i < whole; i += 4) {
+      const a = DECODE[ascii[i]!]!
+      const b = DECODE[ascii[i + 1]!]!
+      const c = DECODE[ascii[i + 2]!]!
+      const d = DECODE[ascii[i + 3]!]!
+      bad |= a | b | c | d
+      const v = (a << 18) | (b << 12) | (c << 6) | d
+      out[o++] = v >>> 16
+      out[o++] = (v >>> 8) & 0xff
+      out[o++] = v & 0xff
+    }
+  }
+  const rest = data - whole
+  if (rest > 0) {
+    const a = DECODE[ascii[i]!]!
+    const b = DECODE[ascii[i + 1]!]!
+    const c = rest === 3 ? DECODE[ascii[i + 2]!]! : 0
+    bad |= a | b | c
+    const v = (a << 18) | (b << 12) | (c << 6)
+    out[o++] = v >>> 16
+    if (rest === 3) out[o++] = (v >>> 8) & 0xff
+  }
+  if (badPairs > 0xfff || bad > 0x3f) return undefined // an invalid character was looked up
+  return canonicalTail(text, data) ? out : undefined
+}
