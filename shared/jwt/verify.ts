@@ -1,4 +1,6 @@
 // Access token verification: RFC 9068 §4 and RFC 8725 checks through jose, one error class out.
+// Documented deviation (JW-5): RFC 9068 §2.1 asks for RS256 support; we accept HS256 (default) and
+// ES256 (the asymmetric production option) only, each key bound to its one algorithm (JW-6).
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
