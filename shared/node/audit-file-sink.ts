@@ -1,0 +1,172 @@
+// Append-only audit log file sink: one write queue, size-based rotation, 0600 files.
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { AuditError } from '../audit/errors.ts'
+import type { AuditSink } from '../audit/log.ts'
+import { readAuditTail, type AuditTail } from './audit-tail.ts'
+
+export interface FileSinkOptions {
+  /** The active log file, e.g. `/var/log/mcp/audit.log`; missing parent folders are created (0700). */
+  path: string
+  /**
+   * Rotate before a line would make the active file larger than this many bytes (a single line
+   * longer than this still gets a file of its own). Default: 10 MiB.
+   */
+  maxBytes?: number
+  /**
+   * Files kept in all, the active one included: `audit.log`, `audit.log.1` (newest rotated) …
+   * `audit.log.<maxFiles - 1>` (oldest). Rotation drops the oldest. Default: 5.
+   */
+  maxFiles?: number
+  /** Permission bits of the files this sink creates (set after creation, so umask cannot widen them). Default: 0o600. */
+  mode?: number
+}
+
+export interface FileSink extends AuditSink {
+  /** The active file. */
+  readonly path: string
+  /** Appends lines in call order; rotates between lines when the file would outgrow `maxBytes`. */
+  write(lines: string): Promise<void>
+  /** `fdatasync` of the active file, after every queued write. */
+  flush(): Promise<void>
+  /** Closes the file after every queued write; later writes reject with `AuditError('sink_closed')`. */
+  close(): Promise<void>
+  /** Where the active file's chain ends (read in the write queue, so never mid-write). */
+  readTail(): Promise<AuditTail>
+}
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+export const DEFAULT_MAX_FILES = 5
+const LF = 0x0a
+
+/**
+ * Creates a sink that appends to `path` (opened lazily with O_APPEND on the first write). Every
+ * operation goes through one queue, so lines from concurrent writes never interleave. When the
+ * file exists and does not end with `\n` (a crash cut its last line), the first write starts
+ * with `\n`, so the cut line stays a line of its own and the new records stay intact; the
+ * verifier lists such a line in `truncated`. A failed write closes the file: the next write
+ * reopens it and terminates whatever part of the failed write reached the disk the same way.
+ * One sink per file: two sinks on the same path would fork the chain.
+ */
+export function createFileSink(options: FileSinkOptions): FileSink {
+  const { path, maxBytes = DEFAULT_MAX_BYTES, maxFiles = DEFAULT_MAX_FILES, mode = 0o600 } = options
+  if (typeof path !== 'string' || path === '') {
+    throw new AuditError('invalid_option', 'path must be a non-empty string')
+  }
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new AuditError('invalid_option', 'maxBytes must be an integer ≥ 1')
+  }
+  if (!Number.isSafeInteger(maxFiles) || maxFiles < 1) {
+    throw new AuditError('invalid_option', 'maxFiles must be an integer ≥ 1')
+  }
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
+    throw new AuditError('invalid_option', 'mode must be permission bits (0 to 0o777)')
+  }
+
+  let handle: FileHandle | undefined
+  let size = 0
+  let closed = false
+  let queue: Promise<unknown> = Promise.resolve()
+
+  const inQueue = <T>(op: () => Promise<T>): Promise<T> => {
+    const result = queue.then(op)
+    queue = result.catch(() => undefined)
+    return result
+  }
+
+  async function openActive(): Promise<FileHandle> {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+    let file: FileHandle
+    try {
+      file = await open(path, 'ax+', mode)
+      await file.chmod(mode)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      file = await open(path, 'a+')
+    }
+    try {
+      size = (await file.stat()).size
+      if (size > 0) {
+        const last = new Uint8Array(1)
+        await file.read(last, 0, 1, size - 1)
+        if (last[0] !== LF) await appendTo(file, '\n')
+      }
+    } catch (error) {
+      await file.close().catch(() => undefined)
+      throw error
+    }
+    return file
+  }
+
+  async function appendTo(file: FileHandle, text: string) {
+    const bytes = Buffer.from(text, 'utf8')
+    let offset = 0
+    while (offset < bytes.length) {
+      const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset)
+      offset += bytesWritten
+    }
+    size += bytes.length
+  }
+
+  async function rotate() {
+    await handle?.close()
+    handle = undefined
+    if (maxFiles === 1) await rm(path, { force: true })
+    for (let i = maxFiles - 1; i >= 1; i--) {
+      const from = i === 1 ? path : `${path}.${i - 1}`
+      await rename(from, `${path}.${i}`).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error
+      })
+    }
+    handle = await openActive()
+  }
+
+  async function writeNow(lines: string) {
+    if (closed) throw new AuditError('sink_closed', 'the audit file sink is closed')
+    try {
+      handle ??= await openActive()
+      let chunk = ''
+      let chunkBytes = 0
+      for (const line of splitLines(lines)) {
+        const bytes = Buffer.byteLength(line)
+        if (size + chunkBytes > 0 && size + chunkBytes + bytes > maxBytes) {
+          if (chunk !== '') await appendTo(handle, chunk)
+          chunk = ''
+          chunkBytes = 0
+          await rotate()
+        }
+        chunk += line
+        chunkBytes += bytes
+      }
+      if (chunk !== '') await appendTo(handle!, chunk)
+    } catch (error) {
+      const broken = handle
+      handle = undefined
+      await broken?.close().catch(() => undefined)
+      throw error
+    }
+  }
+
+  return {
+    path,
+    write: (lines) => inQueue(() => writeNow(lines)),
+    flush: () => inQueue(async () => void (await handle?.datasync())),
+    close: () =>
+      inQueue(async () => {
+        closed = true
+        const file = handle
+        handle = undefined
+        await file?.close()
+      }),
+    readTail: () => inQueue(() => readAuditTail(path)),
+  }
+}
+
+/** Splits on `\n`, keeping each line's `\n` (and adding one to an unterminated last line). */
+function splitLines(lines: string): string[] {
+  const parts = lines.split('\n')
+  const last = parts.pop()
+  const out = parts.map((part) => `${part}\n`)
+  if (last) out.push(`${last}\n`)
+  return out
+}
