@@ -5,38 +5,61 @@
 export type Masker = (value: string) => string
 
 const STAR = '*'
-const isDigit = (ch: string) => ch >= '0' && ch <= '9'
-const isAlnum = (ch: string) => isDigit(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')
+/** Significance tests on UTF-16 code units (the significant characters are all ASCII). */
+type UnitTest = (unit: number) => boolean
+const isDigit: UnitTest = (u) => u >= 0x30 && u <= 0x39
+const isAlnum: UnitTest = (u) =>
+  (u >= 0x30 && u <= 0x39) || (u >= 0x41 && u <= 0x5a) || (u >= 0x61 && u <= 0x7a)
 
 /**
- * Keeps the first `lead` and last `tail` significant characters (those `isSignificant` accepts)
- * and stars the significant characters between them; separators stay where they were, so
- * `010-1234-5678` keeps its shape. At least three significant characters (or all of them when
- * there are fewer) are always hidden: `lead` shrinks first, then `tail`.
+ * Keeps the first `lead` and last `tail` significant characters (ASCII digits, or letters and
+ * digits) and stars the significant characters between them; every other character stays where
+ * it was, so `010-1234-5678` keeps its shape. At least three significant characters (or all of
+ * them when there are fewer) are always hidden: `lead` shrinks first, then `tail`.
  */
 export function keepEnds(
   value: string,
   lead: number,
   tail: number,
-  isSignificant: (ch: string) => boolean = isAlnum,
+  isSignificant: UnitTest = isAlnum,
 ): string {
-  const chars = Array.from(value)
   let total = 0
-  for (const ch of chars) if (isSignificant(ch)) total++
+  for (let i = 0; i < value.length; i++) if (isSignificant(value.charCodeAt(i))) total++
   const minHidden = Math.min(3, total)
   if (total - lead - tail < minHidden) lead = Math.max(0, total - tail - minHidden)
   if (total - lead - tail < minHidden) tail = Math.max(0, total - minHidden)
-  let seen = 0
+  // Copy runs of kept characters as slices; star each hidden one.
+  const hideFrom = lead
+  const hideTo = total - tail
   let out = ''
-  for (const ch of chars) {
-    if (!isSignificant(ch)) {
-      out += ch
-      continue
+  let runStart = 0
+  let seen = 0
+  for (let i = 0; i < value.length; i++) {
+    if (!isSignificant(value.charCodeAt(i))) continue
+    if (seen >= hideFrom && seen < hideTo) {
+      out += value.slice(runStart, i) + STAR
+      runStart = i + 1
     }
-    out += seen < lead || seen >= total - tail ? ch : STAR
     seen++
   }
-  return out
+  return out + value.slice(runStart)
+}
+
+/** Number of code points in `text`, counting no further than `max`. */
+function codePointLength(text: string, max: number): number {
+  let count = 0
+  for (const _ of text) if (++count >= max) break
+  return count
+}
+
+/** The first `count` code points of `text` (a surrogate pair is never split). */
+function codePointPrefix(text: string, count: number): string {
+  let end = 0
+  for (const ch of text) {
+    if (count-- <= 0) break
+    end += ch.length
+  }
+  return text.slice(0, end)
 }
 
 /** Unknown types: first and last character kept when the value has 6 or more, else all stars. */
@@ -50,17 +73,24 @@ export function maskGeneric(value: string): string {
 export function maskEmail(value: string): string {
   const at = value.lastIndexOf('@')
   if (at <= 0 || at === value.length - 1) return maskGeneric(value)
-  const local = Array.from(value.slice(0, at))
-  const keep = local.length <= 3 ? 1 : local.length <= 6 ? 2 : 3
-  return local.slice(0, keep).join('') + '***' + value.slice(at)
+  const local = value.slice(0, at)
+  const length = codePointLength(local, 7)
+  const keep = length <= 3 ? 1 : length <= 6 ? 2 : 3
+  return codePointPrefix(local, keep) + '***' + value.slice(at)
 }
 
-/** Digits of a KR number split into the international part (`82`) and the national part. */
-function krDigits(value: string): { intl: number; national: string } {
-  let digits = ''
-  for (const ch of value) if (isDigit(ch)) digits += ch
-  const international = value.trimStart().startsWith('+') && digits.startsWith('82')
-  return international ? { intl: 2, national: digits.slice(2) } : { intl: 0, national: digits }
+/** A KR number's shape: how many leading digits are the `82` country code, and the national
+ * digits' first two (with the trunk `0` when written). */
+function krShape(value: string): { intl: number; first: string; second: string } {
+  const digits: string[] = []
+  let plus = false
+  for (let i = 0; i < value.length && digits.length < 4; i++) {
+    const ch = value.charAt(i)
+    if (isDigit(value.charCodeAt(i))) digits.push(ch)
+    else if (ch === '+' && digits.length === 0) plus = true
+  }
+  const intl = plus && digits[0] === '8' && digits[1] === '2' ? 2 : 0
+  return { intl, first: digits[intl] ?? '', second: digits[intl + 1] ?? '' }
 }
 
 /**
@@ -68,16 +98,16 @@ function krDigits(value: string): { intl: number; national: string } {
  * `010-1234-5678` → `010-****-5678`, `01012345678` → `010****5678`, `+82 10-…` → `+82 10-****-…`.
  */
 export function maskKrMobile(value: string): string {
-  const { intl, national } = krDigits(value)
-  const prefix = national.startsWith('0') ? 3 : 2
+  const { intl, first } = krShape(value)
+  const prefix = first === '0' ? 3 : 2
   return keepEnds(value, intl + prefix, 4, isDigit)
 }
 
 /** KR landline (PII-7): area code and last four digits stay: `02-312-4567` → `02-***-4567`. */
 export function maskKrLandline(value: string): string {
-  const { intl, national } = krDigits(value)
-  const trunk = national.startsWith('0') ? 1 : 0
-  const area = national.charAt(trunk) === '2' ? 1 : 2
+  const { intl, first, second } = krShape(value)
+  const trunk = first === '0' ? 1 : 0
+  const area = (trunk ? second : first) === '2' ? 1 : 2
   return keepEnds(value, intl + trunk + area, 4, isDigit)
 }
 

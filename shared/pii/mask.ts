@@ -9,9 +9,18 @@ export type MaskStyle = 'partial' | 'label'
 /** Tells whether a type is personal data or a credential (usually `detector.categoryOf`). */
 export type CategoryOf = (type: string) => EntityCategory
 
+/** Labels already made, by type (a detector reports a few dozen types at most). */
+const labels = new Map<string, string>()
+const MAX_CACHED_LABELS = 512
+
 /** The redaction label of a type: `email` → `[EMAIL]`, `korean_name` → `[KOREAN_NAME]`. */
 export function labelOf(type: string): string {
-  return `[${type.toUpperCase()}]`
+  let label = labels.get(type)
+  if (label === undefined) {
+    label = `[${type.toUpperCase()}]`
+    if (labels.size < MAX_CACHED_LABELS) labels.set(type, label)
+  }
+  return label
 }
 
 /**
