@@ -216,6 +216,14 @@ const shortEnds =
     keepEnds(value, lead, tail)
 
 /**
+ * KR driver licence: region, serial hidden, last two kept: `11-12-345678-90` → `11-**-******-90`;
+ * a region written in Hangul stays and hides the digits after it: `서울 **-******-90`.
+ */
+export function maskKrDriverLicense(value: string): string {
+  return keepEnds(value, isDigit(value.charCodeAt(0)) ? 2 : 0, 2)
+}
+
+/**
  * The masker table, by entity type name (the detector's names plus common aliases). Types not
  * listed here fall back to `maskSecret` when they are secrets, to `maskPhone` when their name
  * starts with `phone`, else to `maskGeneric`.
@@ -231,6 +239,7 @@ export const MASKERS: ReadonlyMap<string, Masker> = new Map<string, Masker>([
   ['ssn', maskRrn],
   ['kr_rrn', maskRrn],
   ['rrn', maskRrn],
+  ['foreigner_registration_number', maskRrn],
   ['kr_frn', maskRrn],
   ['frn', maskRrn],
   ['credit_card', maskLastFour],
@@ -244,8 +253,8 @@ export const MASKERS: ReadonlyMap<string, Masker> = new Map<string, Masker>([
   ['passport', shortEnds(1, 2)],
   ['kr_passport', shortEnds(1, 2)],
   ['us_passport', shortEnds(1, 2)],
-  ['driver_license', shortEnds(2, 2)],
-  ['kr_driver_license', shortEnds(2, 2)],
+  ['driver_license', maskKrDriverLicense],
+  ['kr_driver_license', maskKrDriverLicense],
   ['us_driver_license', shortEnds(1, 2)],
   ['kr_brn', shortEnds(3, 2)],
   ['brn', shortEnds(3, 2)],

@@ -29,6 +29,8 @@ test('PII-6 KR mobile: prefix and last four kept, original separators kept', () 
   assert.is(maskValue('phone', '011-123-4567'), '011-***-4567')
   assert.is(maskValue('phone', '+82 10-1234-5678'), '+82 10-****-5678')
   assert.is(maskValue('phone', '+821012345678'), '+8210****5678')
+  assert.is(maskValue('phone', '+82 (0)10-1234-5678'), '+82 (0)10-****-5678')
+  assert.is(maskValue('phone', '+82 010-1234-5678'), '+82 010-****-5678')
 })
 
 test('PII-7 KR landline: area code and last four kept', () => {
@@ -37,6 +39,8 @@ test('PII-7 KR landline: area code and last four kept', () => {
   assert.is(maskValue('phone_landline', '031-123-4567'), '031-***-4567')
   assert.is(maskValue('phone_landline', '0311234567'), '031***4567')
   assert.is(maskValue('phone_landline', '+82 2-312-4567'), '+82 2-***-4567')
+  assert.is(maskValue('phone_landline', '+82-31-123-4567'), '+82-31-***-4567')
+  assert.is(maskValue('phone_landline', '(02) 312-4567'), '(02) ***-4567')
 })
 
 test('PII-1 RRN: birth date and S digit kept, with or without hyphen', () => {
@@ -59,12 +63,18 @@ test('names, IP addresses, passports, licences, business numbers', () => {
   assert.is(maskValue('ipv6', '2001:db8:85a3::8a2e:370:7334'), '2001:db8:*::*:*:*')
   assert.is(maskValue('kr_passport', 'M12345678'), 'M******78')
   assert.is(maskValue('kr_driver_license', '11-12-345678-90'), '11-**-******-90')
+  assert.is(maskValue('kr_passport', 'M123A4567'), 'M******67')
+  assert.is(maskValue('kr_driver_license', '서울 12-345678-90'), '서울 **-******-90')
   assert.is(maskValue('kr_brn', '123-45-67890'), '123-**-***90')
+  assert.is(maskValue('kr_brn', '1234567890'), '123*****90')
+  assert.is(maskValue('foreigner_registration_number', '900101-5234567'), '900101-5******')
 })
 
 test('other phone types keep a prefix and the last four digits', () => {
   assert.is(maskValue('phone_voip', '070-1234-5678'), '070-****-5678')
   assert.is(maskValue('phone_uan', '1588-1234'), '1***-1234')
+  assert.is(maskValue('phone_toll_free', '080-123-4567'), '080-***-4567')
+  assert.is(maskValue('phone_personal', '0501-234-5678'), '050*-***-5678')
 })
 
 test('short numbers still hide at least three digits', () => {
@@ -99,6 +109,8 @@ test('SEC-1/2/5 secrets show only their fixed public prefix', () => {
     'x'.repeat(64) +
     '\n-----END RSA PRIVATE KEY-----'
   assert.is(maskValue('private_key', pem), '-----BEGIN RSA PRIVATE KEY-----***')
+  const hook = 'https://hooks.slack.com/services/' + 'T0A1B2C3D/B0A1B2C3D/abcdefABCDEF0123456789ab'
+  assert.is(maskValue('slack_webhook', hook), 'https://hooks.slack.com/services/' + '*'.repeat(16))
 })
 
 test('secrets of unlisted types: public prefix only, never the generic first/last character', () => {
