@@ -146,6 +146,16 @@ it('restarts across rotation keep one verifiable chain over the whole set', asyn
   assert.ok(result.ok && result.records === 40 && result.lastSeq === 40, JSON.stringify(result))
 })
 
+it('a path that cannot be written fails at open, not at the first record', async ({ dir }) => {
+  await writeFile(join(dir, 'blocked'), 'a file where the folder should be')
+  try {
+    await openAuditFileLog({ path: join(dir, 'blocked', 'audit.log') })
+    assert.unreachable('opened an unwritable path')
+  } catch (error) {
+    assert.ok(['ENOTDIR', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? ''))
+  }
+})
+
 it('extra sinks get every line too', async ({ path }) => {
   const memory = createMemorySink()
   const log = await openAuditFileLog({ path, extraSinks: [memory] })

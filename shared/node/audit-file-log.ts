@@ -15,7 +15,7 @@ export interface AuditFileLogOptions
   extraSinks?: AuditSink[]
   /**
    * Called when the file ended with a line cut short by a crash; the file sink terminates that
-   * line before the next record and `verifyAuditChain` lists it in `truncated`. Default: one
+   * line when it opens the file and `verifyAuditChain` lists it in `truncated`. Default: one
    * `console.error` line (stderr, safe for stdio servers).
    */
   onTruncatedTail?: (info: { path: string }) => void
@@ -34,7 +34,8 @@ export interface AuditFileLog extends AuditLog {
  * Reads the end of `path` (falling back to the newest rotated file, `path.1`, when `path` is
  * missing or holds no record), creates the file sink and returns a logger that resumes the chain
  * there: the next record has `prev` = that record's `hash` and `seq` + 1, so a restarted server
- * extends the same chain and `verifyAuditFiles` passes over the restart.
+ * extends the same chain and `verifyAuditFiles` passes over the restart. The file is opened
+ * before this resolves: a path that cannot be written rejects here (fail at startup), not later.
  */
 export async function openAuditFileLog(options: AuditFileLogOptions): Promise<AuditFileLog> {
   const {
@@ -56,6 +57,7 @@ export async function openAuditFileLog(options: AuditFileLogOptions): Promise<Au
         `audit log: ${path} ended with a line cut short (crash mid-write); continuing after it`,
       )
   }
+  await sink.open()
   const log = createAuditLog({
     ...logOptions,
     sinks: [sink, ...extraSinks],

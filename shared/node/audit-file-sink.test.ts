@@ -43,6 +43,15 @@ it('mode is applied after creation, so a restrictive umask cannot change it', as
   assert.is((await stat(path)).mode & 0o777, 0o640)
 })
 
+it('open() creates the file (0600) before any write', async ({ dir }) => {
+  const path = join(dir, 'audit.log')
+  const sink = createFileSink({ path })
+  await sink.open()
+  assert.is((await stat(path)).mode & 0o777, 0o600)
+  assert.is((await stat(path)).size, 0)
+  await sink.close()
+})
+
 it('appends to an existing file and never truncates it', async ({ dir }) => {
   const path = join(dir, 'audit.log')
   await writeFile(path, 'old\n')

@@ -25,6 +25,11 @@ export interface FileSinkOptions {
 export interface FileSink extends AuditSink {
   /** The active file. */
   readonly path: string
+  /**
+   * Opens the active file now (it is otherwise opened by the first write), so a bad path or
+   * permission fails at startup instead of losing the first records. Rejects with the fs error.
+   */
+  open(): Promise<void>
   /** Appends lines in call order; rotates between lines when the file would outgrow `maxBytes`. */
   write(lines: string): Promise<void>
   /** `fdatasync` of the active file, after every queued write. */
@@ -40,10 +45,10 @@ export const DEFAULT_MAX_FILES = 5
 const LF = 0x0a
 
 /**
- * Creates a sink that appends to `path` (opened lazily with O_APPEND on the first write). Every
+ * Creates a sink that appends to `path` (opened with O_APPEND by `open()` or the first write). Every
  * operation goes through one queue, so lines from concurrent writes never interleave. When the
- * file exists and does not end with `\n` (a crash cut its last line), the first write starts
- * with `\n`, so the cut line stays a line of its own and the new records stay intact; the
+ * file exists and does not end with `\n` (a crash cut its last line), opening it appends
+ * `\n`, so the cut line stays a line of its own and the new records stay intact; the
  * verifier lists such a line in `truncated`. A failed write closes the file: the next write
  * reopens it and terminates whatever part of the failed write reached the disk the same way.
  * One sink per file: two sinks on the same path would fork the chain.
@@ -149,6 +154,11 @@ export function createFileSink(options: FileSinkOptions): FileSink {
 
   return {
     path,
+    open: () =>
+      inQueue(async () => {
+        if (closed) throw new AuditError('sink_closed', 'the audit file sink is closed')
+        handle ??= await openActive()
+      }),
     write: (lines) => inQueue(() => writeNow(lines)),
     flush: () => inQueue(async () => void (await handle?.datasync())),
     close: () =>
