@@ -45,9 +45,13 @@
  *   the last hash (`verifyAuditChain(...).lastHash`, `AuditLog.head`) with a copy kept elsewhere.
  * - Rotation and restarts do not restart the chain: the first record of a rotated file or of a
  *   restarted logger links to the last record before it.
- * - A line cut short by a crash mid-write is terminated with `\n` by the file sink before the
- *   next record; the verifier reports it in `truncated` and accepts it only when the next record
- *   links to the last complete one (or when nothing follows it). See `verify.ts`.
+ * - A line cut short by a crash mid-write is terminated with `\n` when the file sink next opens
+ *   the file, and the chain resumes from the last complete record; the verifier reports such a
+ *   line in `truncated` and accepts it only when the next record links to the last complete
+ *   one (or when nothing follows it). See `verify.ts` and `shared/node/audit-file-log.ts`.
+ * - `prev` is the previous record's `hash` rather than a digest of its whole line: `hash` is
+ *   itself a function of every other byte of that line, so both commit to the same content,
+ *   and a rotated file's first `prev`, `AuditLog.head` and resume points are all one value.
  */
 
 /** Which side of a tool call the PII figures describe. */
