@@ -1,0 +1,38 @@
+// Audit records of the OAuth2 server (LOG-4): who did what with which token id, never the secret or token.
+import type { Context } from 'hono'
+import type { AuditEvent } from '../../shared/audit/index.ts'
+
+/** What the app needs from an audit log (`AuditLog` from shared/audit fits). */
+export interface AuditRecorder {
+  record(event: AuditEvent): Promise<unknown>
+}
+
+/** Event names this server writes. */
+export type OAuth2AuditEvent =
+  | 'token_issued'
+  | 'token_request_failed'
+  | 'client_auth_failed'
+  | 'token_introspected'
+  | 'token_revoked'
+  | 'token_rejected'
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** The caller's `X-Request-Id` when it is a sane token, else a fresh UUID (LOG-4 correlation). */
+export function requestIdOf(c: Context): string {
+  const given = c.req.header('x-request-id')
+  return given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+}
+
+/** Records without making the request wait; a record failure goes to `onError`, never to the client. */
+export function createAuditor(recorder: AuditRecorder, onError: (error: unknown) => void) {
+  return function audit(
+    c: Context,
+    event: OAuth2AuditEvent,
+    fields: Omit<AuditEvent, 'event' | 'request_id'>,
+  ): void {
+    recorder.record({ event, ...fields, request_id: requestIdOf(c) }).catch(onError)
+  }
+}
+
+export type Auditor = ReturnType<typeof createAuditor>

@@ -1,0 +1,176 @@
+// OAuth2 server configuration: environment variables → validated settings, every problem at once.
+import * as v from 'valibot'
+import { ProblemList } from '../../shared/config/errors.ts'
+import { isResourceIndicator } from '../../shared/clients/registry.ts'
+
+/** `development` (demo client, generated keys) or `production` (refuses both). */
+export type Mode = 'development' | 'production'
+
+/** Settings read from the environment. Secrets are carried as read; files are read by the entry. */
+export interface OAuth2Config {
+  /** MCP_DOCKER_ENV; default `production` (`npm start` sets `development`). */
+  mode: Mode
+  /** PORT, 0–65535; default 8081. */
+  port: number
+  /** HOST to bind; default 127.0.0.1 in development, 0.0.0.0 in production (containers). */
+  host: string
+  /**
+   * OAUTH2_ISSUER: the public base URL; `iss` of every token and `issuer` of the metadata (MD-2).
+   * http(s), no query or fragment; a trailing `/` is removed. Default `http://localhost:<PORT>`.
+   */
+  issuer: string
+  /** TOKEN_TTL_SECONDS, 1–86400; default 1800 (`expires_in`). */
+  tokenTtlSeconds: number
+  /** OAUTH2_DEFAULT_RESOURCE: `aud` of tokens requested without `resource`; default the gateway. */
+  defaultResource: string
+  /** JWT_ALG: `HS256` (default) or `ES256`. */
+  alg: 'HS256' | 'ES256'
+  /** JWT_SECRET / JWT_SECRET_FILE (HS256), at least 32 bytes; undefined = generate (dev only). */
+  jwtSecret: string | undefined
+  /** JWT_PRIVATE_KEY / JWT_PRIVATE_KEY_FILE (ES256): a private JWK as JSON; undefined = generate (dev only). */
+  privateJwk: string | undefined
+  /** OAUTH2_CLIENTS_FILE: the client registry (required in production). */
+  clientsFile: string | undefined
+  /** AUDIT_LOG_FILE: hash-chained JSON Lines audit log; undefined = standard error. */
+  auditLogFile: string | undefined
+  /** MCP_DOCKER_DEV_DIR: folder of generated development keys; default `.dev`. */
+  devDir: string
+  /** OAUTH2_TRUST_PROXY: take the client address from X-Forwarded-For (last hop); default false. */
+  trustProxy: boolean
+}
+
+export type Env = Readonly<Record<string, string | undefined>>
+/** Reads NAME or the file named by NAME_FILE (shared/node/env.ts `readSecret`), throwing ConfigError. */
+export type SecretReader = (env: Env, name: string) => string | undefined
+
+export const DEFAULTS = {
+  port: 8081,
+  tokenTtlSeconds: 1800,
+  defaultResource: 'http://localhost:8080/mcp',
+  devDir: '.dev',
+} as const
+
+/** RFC 7518 §3.2 / JW-7: an HS256 key is at least 256 bits. */
+export const MIN_SECRET_BYTES = 32
+
+const intIn = (name: string, min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, `${name} must be a whole number`),
+    v.transform(Number),
+    v.minValue(min, `${name} must be between ${min} and ${max}`),
+    v.maxValue(max, `${name} must be between ${min} and ${max}`),
+  )
+
+const Schemas = {
+  MCP_DOCKER_ENV: v.picklist(
+    ['development', 'production'],
+    'MCP_DOCKER_ENV must be "development" or "production"',
+  ),
+  PORT: intIn('PORT', 0, 65535),
+  TOKEN_TTL_SECONDS: intIn('TOKEN_TTL_SECONDS', 1, 86400),
+  JWT_ALG: v.picklist(['HS256', 'ES256'], 'JWT_ALG must be "HS256" or "ES256"'),
+  OAUTH2_TRUST_PROXY: v.picklist(
+    ['true', 'false', '1', '0'],
+    'OAUTH2_TRUST_PROXY must be true or false',
+  ),
+  OAUTH2_ISSUER: v.pipe(
+    v.string(),
+    v.check(
+      (s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol),
+      'OAUTH2_ISSUER must be an http(s) URL',
+    ),
+    v.check(
+      (s) => !s.includes('?') && !s.includes('#'),
+      'OAUTH2_ISSUER must have no query or fragment (RFC 8414 §2)',
+    ),
+    v.transform((s) => s.replace(/\/+$/, '')),
+  ),
+  OAUTH2_DEFAULT_RESOURCE: v.pipe(
+    v.string(),
+    v.check(
+      isResourceIndicator,
+      'OAUTH2_DEFAULT_RESOURCE must be an absolute URI without a fragment (RFC 8707 §2)',
+    ),
+  ),
+}
+
+/**
+ * Reads the configuration. Every problem is collected and thrown together as one ConfigError
+ * (one line each, never a secret's value). Production refuses to start without a configured
+ * signing key or client registry, and with a short HS256 secret.
+ */
+export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Config {
+  const problems = new ProblemList()
+  const raw = (name: string) => {
+    const value = env[name]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+  function parse<K extends keyof typeof Schemas>(
+    name: K,
+  ): v.InferOutput<(typeof Schemas)[K]> | undefined {
+    const value = raw(name)
+    if (value === undefined) return undefined
+    const result = v.safeParse(Schemas[name], value)
+    if (result.success) return result.output as v.InferOutput<(typeof Schemas)[K]>
+    problems.add(result.issues[0].message)
+    return undefined
+  }
+
+  const mode = parse('MCP_DOCKER_ENV') ?? 'production'
+  const port = parse('PORT') ?? DEFAULTS.port
+  const tokenTtlSeconds = parse('TOKEN_TTL_SECONDS') ?? DEFAULTS.tokenTtlSeconds
+  const alg = parse('JWT_ALG') ?? 'HS256'
+  const trust = parse('OAUTH2_TRUST_PROXY')
+  const issuer = parse('OAUTH2_ISSUER') ?? `http://localhost:${port || DEFAULTS.port}`
+  const defaultResource = parse('OAUTH2_DEFAULT_RESOURCE') ?? DEFAULTS.defaultResource
+
+  let jwtSecret: string | undefined
+  let privateJwk: string | undefined
+  const before = problems.size
+  if (alg === 'HS256') {
+    jwtSecret = problems.collect(() => readSecret(env, 'JWT_SECRET'))
+    if (
+      jwtSecret !== undefined &&
+      new TextEncoder().encode(jwtSecret).byteLength < MIN_SECRET_BYTES
+    ) {
+      problems.add(
+        `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2); generate one with: openssl rand -base64 32`,
+      )
+    }
+    if (jwtSecret === undefined && mode === 'production' && problems.size === before) {
+      problems.add(
+        'production needs a signing key: set JWT_SECRET or JWT_SECRET_FILE (at least 32 bytes)',
+      )
+    }
+  } else {
+    privateJwk = problems.collect(() => readSecret(env, 'JWT_PRIVATE_KEY'))
+    if (privateJwk === undefined && mode === 'production' && problems.size === before) {
+      problems.add(
+        'production with JWT_ALG=ES256 needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE (a private JWK)',
+      )
+    }
+  }
+  const clientsFile = raw('OAUTH2_CLIENTS_FILE')
+  if (clientsFile === undefined && mode === 'production') {
+    problems.add(
+      'production needs OAUTH2_CLIENTS_FILE (create one with: mcp-docker clients add <id> --scopes mcp.access)',
+    )
+  }
+  problems.throwIfAny()
+  return {
+    mode,
+    port,
+    host: raw('HOST') ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    issuer,
+    tokenTtlSeconds,
+    defaultResource,
+    alg,
+    jwtSecret,
+    privateJwk,
+    clientsFile,
+    auditLogFile: raw('AUDIT_LOG_FILE'),
+    devDir: raw('MCP_DOCKER_DEV_DIR') ?? DEFAULTS.devDir,
+    trustProxy: trust === 'true' || trust === '1',
+  }
+}
