@@ -90,6 +90,16 @@ for (const [name, encode, decode] of codecs) {
       }
       assert.is(decode(good + char), undefined, `${JSON.stringify(char)} appended`)
     }
+    // Every position of a longer text, so each lane of the word-wise loops is covered.
+    const long = reference(bytesOf(75, 11), false)
+    assert.is(long.length, 100)
+    assert.ok(decode(long))
+    for (let at = 0; at < long.length; at++) {
+      for (const char of [' ', '+', '=', '\0', '\x7f', 'é']) {
+        const text = long.slice(0, at) + char + long.slice(at + 1)
+        assert.is(decode(text), undefined, `${JSON.stringify(char)} at ${at}`)
+      }
+    }
     // Characters Buffer would silently skip (STANDARDS FN-6 observation).
     assert.is(decode('%%%%%%%%gAAA'), undefined)
     assert.is(decode('Zm9v\r\nYmFy'), undefined)

@@ -54,6 +54,22 @@ function getDecodePairs(): Uint16Array {
 const asciiDecoder = new TextDecoder()
 const asciiEncoder = new TextEncoder()
 
+/** Largest ASCII scratch buffer kept between calls (a 1 MiB payload's token fits). */
+const SCRATCH_LIMIT = 2 * 1024 * 1024
+let scratch = new Uint8Array(1024)
+
+/**
+ * A buffer at offset 0 of at least `length` bytes for the ASCII side of a conversion, reused
+ * between calls (both loops are synchronous) to spare an allocation per call. Callers zero
+ * what they used, so no key text stays behind.
+ */
+function scratchOf(length: number): Uint8Array {
+  if (length <= scratch.length) return scratch
+  const buffer = new Uint8Array(Math.max(length, Math.min(2 * scratch.length, SCRATCH_LIMIT)))
+  if (length <= SCRATCH_LIMIT) scratch = buffer
+  return buffer
+}
+
 /** Length of the encoding of `byteLength` bytes, padded to a multiple of 4 or not. */
 export function encodedLength(byteLength: number, pad = true): number {
   return pad ? Math.ceil(byteLength / 3) * 4 : Math.ceil((byteLength * 4) / 3)
@@ -76,7 +92,8 @@ export function encodeBase64Url(bytes: Uint8Array, pad = true): string {
 export function encodeLoop(bytes: Uint8Array, pad = true, wordwise = true): string {
   const n = bytes.length
   const whole = n - (n % 3)
-  const out = new Uint8Array(encodedLength(n, pad))
+  const length = encodedLength(n, pad)
+  const out = scratchOf(length)
   let i = 0
   let o = 0
   if (wordwise && littleEndian) {
@@ -103,9 +120,11 @@ export function encodeLoop(bytes: Uint8Array, pad = true, wordwise = true): stri
     out[o++] = ENCODE[v >>> 18]!
     out[o++] = ENCODE[(v >>> 12) & 63]!
     if (rest === 2) out[o++] = ENCODE[(v >>> 6) & 63]!
-    if (pad) out.fill(PAD, o)
+    if (pad) out.fill(PAD, o, length)
   }
-  return asciiDecoder.decode(out)
+  const text = asciiDecoder.decode(out.subarray(0, length))
+  out.fill(0, 0, length)
+  return text
 }
 
 /**
@@ -156,47 +175,84 @@ export function decodeBase64Url(text: string): Uint8Array | undefined {
 }
 
 /**
- * The portable decoder, as strict as `decodeBase64Url`. On little-endian
- * machines it reads four characters per 32-bit load, unless `wordwise` is false.
+ * The portable decoder, as strict as `decodeBase64Url`. On little-endian machines it works
+ * on 32-bit words, unless `wordwise` is false.
  */
 export function decodeLoop(text: string, wordwise = true): Uint8Array | undefined {
   const data = dataLength(text)
   if (data < 0) return undefined
   // ASCII copy of the text: cheap, and any non-ASCII character makes it longer than the text.
-  const ascii = new Uint8Array(text.length)
-  const { read, written } = asciiEncoder.encodeInto(text, ascii)
-  if (read !== text.length || written !== text.length) return undefined
+  const length = text.length
+  const ascii = scratchOf(length)
+  try {
+    const { read, written } = asciiEncoder.encodeInto(text, ascii.subarray(0, length))
+    if (read !== length || written !== length) return undefined
+    const out = new Uint8Array(Math.floor((data * 3) / 4))
+    const valid =
+      wordwise && littleEndian ? decodeWords(ascii, data, out) : decodeBytes(ascii, 0, data, out)
+    return valid && canonicalTail(text, data) ? out : undefined
+  } finally {
+    ascii.fill(0, 0, length)
+  }
+}
+
+/**
+ * Decodes `data` ASCII characters at offset 0 of `ascii` into `out` with 32-bit loads and
+ * stores: 16 characters (four loads, eight 12-bit lookups) become 12 bytes (three stores).
+ * Little-endian only. False if a character is outside the alphabet.
+ */
+function decodeWords(ascii: Uint8Array, data: number, out: Uint8Array): boolean {
+  const pairs = getDecodePairs()
+  const blocks = data - (data % 16)
+  const words = new Uint32Array(ascii.buffer, 0, blocks / 4)
+  const outWords = new Uint32Array(out.buffer, 0, (blocks / 16) * 3)
+  let bad = 0 // OR of the pair lookups: above 0xfff when a character was invalid
+  for (let w = 0, o = 0; w < words.length; w += 4, o += 3) {
+    const x0 = words[w]!
+    const x1 = words[w + 1]!
+    const x2 = words[w + 2]!
+    const x3 = words[w + 3]!
+    const a0 = pairs[x0 & 0xffff]!
+    const a1 = pairs[x0 >>> 16]!
+    const b0 = pairs[x1 & 0xffff]!
+    const b1 = pairs[x1 >>> 16]!
+    const c0 = pairs[x2 & 0xffff]!
+    const c1 = pairs[x2 >>> 16]!
+    const d0 = pairs[x3 & 0xffff]!
+    const d1 = pairs[x3 >>> 16]!
+    bad |= a0 | a1 | b0 | b1 | c0 | c1 | d0 | d1
+    // Each group of four characters → 24 bits, its three bytes big-endian.
+    const a = (a0 << 12) | a1
+    const b = (b0 << 12) | b1
+    const c = (c0 << 12) | c1
+    const d = (d0 << 12) | d1
+    // Bytes a2 a1 a0 b2 | b1 b0 c2 c1 | c0 d2 d1 d0, stored as little-endian words.
+    outWords[o] = ((a >>> 16) & 0xff) | (a & 0xff00) | ((a & 0xff) << 16) | ((b & 0xff0000) << 8)
+    outWords[o + 1] = ((b >>> 8) & 0xff) | ((b & 0xff) << 8) | (c & 0xff0000) | ((c & 0xff00) << 16)
+    outWords[o + 2] = (c & 0xff) | ((d >>> 8) & 0xff00) | ((d & 0xff00) << 8) | (d << 24)
+  }
+  return bad <= 0xfff && decodeBytes(ascii, blocks, data, out)
+}
+
+/**
+ * Decodes characters `start` to `data` of `ascii` (start a multiple of 4) into `out` at
+ * `start / 4 * 3`, one character at a time. False if a character is outside the alphabet.
+ */
+function decodeBytes(ascii: Uint8Array, start: number, data: number, out: Uint8Array): boolean {
   const whole = data - (data % 4)
-  const out = new Uint8Array(Math.floor((data * 3) / 4))
-  let badPairs = 0 // OR of 12-bit pair lookups: above 0xfff when a character was invalid
-  let bad = 0 // OR of sextet lookups: above 0x3f when a character was invalid
-  let i = 0
-  let o = 0
-  if (wordwise && littleEndian) {
-    // One 32-bit load per 4 characters, two 12-bit lookups.
-    const pairs = getDecodePairs()
-    const words = new Uint32Array(ascii.buffer, 0, whole / 4)
-    for (let w = 0; i < whole; i += 4, w++) {
-      const word = words[w]!
-      const high = pairs[word & 0xffff]!
-      const low = pairs[word >>> 16]!
-      badPairs |= high | low
-      out[o++] = high >>> 4
-      out[o++] = ((high & 0x0f) << 4) | (low >>> 8)
-      out[o++] = low
-    }
-  } else {
-    for (; i < whole; i += 4) {
-      const a = DECODE[ascii[i]!]!
-      const b = DECODE[ascii[i + 1]!]!
-      const c = DECODE[ascii[i + 2]!]!
-      const d = DECODE[ascii[i + 3]!]!
-      bad |= a | b | c | d
-      const v = (a << 18) | (b << 12) | (c << 6) | d
-      out[o++] = v >>> 16
-      out[o++] = (v >>> 8) & 0xff
-      out[o++] = v & 0xff
-    }
+  let bad = 0 // OR of sextets: above 0x3f when a character was invalid
+  let i = start
+  let o = (start / 4) * 3
+  for (; i < whole; i += 4) {
+    const a = DECODE[ascii[i]!]!
+    const b = DECODE[ascii[i + 1]!]!
+    const c = DECODE[ascii[i + 2]!]!
+    const d = DECODE[ascii[i + 3]!]!
+    bad |= a | b | c | d
+    const v = (a << 18) | (b << 12) | (c << 6) | d
+    out[o++] = v >>> 16
+    out[o++] = (v >>> 8) & 0xff
+    out[o++] = v & 0xff
   }
   const rest = data - whole
   if (rest > 0) {
@@ -208,6 +264,5 @@ export function decodeLoop(text: string, wordwise = true): Uint8Array | undefine
     out[o++] = v >>> 16
     if (rest === 3) out[o++] = (v >>> 8) & 0xff
   }
-  if (badPairs > 0xfff || bad > 0x3f) return undefined // an invalid character was looked up
-  return canonicalTail(text, data) ? out : undefined
+  return bad <= 0x3f
 }

@@ -53,6 +53,9 @@ interface TokenParts {
   mac: Uint8Array
 }
 
+/** Tokens this long or longer are base64url-encoded in part while their HMAC is computed. */
+const OVERLAP_FROM = 4096
+
 const utf8Encoder = new TextEncoder()
 /** Fatal: invalid UTF-8 rejects the token; ignoreBOM: a leading U+FEFF is data, not a mark. */
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
@@ -65,6 +68,21 @@ function wholeSeconds(seconds: number | undefined, name: string): number {
     throw new RangeError(`${name} must be seconds since the epoch, a finite number ≥ 0`)
   }
   return whole
+}
+
+/** Random bytes fetched 256 IVs at a time: one getRandomValues call costs as much as 16 bytes. */
+const ivPool = new Uint8Array(256 * BLOCK)
+let ivPoolUsed = ivPool.length
+
+/** Fills `iv` with fresh random bytes (FN-3); each pooled byte is handed out once, then wiped. */
+function randomIv(iv: Uint8Array): void {
+  if (ivPoolUsed === ivPool.length) {
+    crypto.getRandomValues(ivPool)
+    ivPoolUsed = 0
+  }
+  const next = ivPool.subarray(ivPoolUsed, (ivPoolUsed += BLOCK))
+  iv.set(next)
+  next.fill(0)
 }
 
 async function importKey(key: string): Promise<KeyPair> {
@@ -196,7 +214,7 @@ export class FernetKeyRing {
     token[0] = VERSION
     new DataView(token.buffer, 0, 9).setBigUint64(1, BigInt(timestamp)) // FN-7
     const iv = token.subarray(9, HEADER)
-    if (options.iv === undefined) crypto.getRandomValues(iv)
+    if (options.iv === undefined) randomIv(iv)
     else if (options.iv instanceof Uint8Array && options.iv.length === BLOCK) iv.set(options.iv)
     else throw new RangeError('iv must be a Uint8Array of 16 bytes')
 
@@ -207,10 +225,15 @@ export class FernetKeyRing {
       plaintext,
     )
     token.set(new Uint8Array(ciphertext), HEADER)
-    // FN-3: HMAC over version ‖ timestamp ‖ IV ‖ ciphertext. Web Crypto copies its input, so
-    // the signed bytes are base64url-encoded while the HMAC runs, up to a 3-byte boundary so
-    // that the two encoded halves join without padding in between.
-    const mac = crypto.subtle.sign('HMAC', key.signing, token.subarray(0, signedLength))
+    // FN-3: HMAC over version ‖ timestamp ‖ IV ‖ ciphertext.
+    const signed = token.subarray(0, signedLength)
+    if (token.length < OVERLAP_FROM) {
+      token.set(new Uint8Array(await crypto.subtle.sign('HMAC', key.signing, signed)), signedLength)
+      return encodeBase64Url(token)
+    }
+    // Web Crypto copies its input, so a long token's signed bytes are base64url-encoded while
+    // the HMAC runs, up to a 3-byte boundary so that the two halves join without padding.
+    const mac = crypto.subtle.sign('HMAC', key.signing, signed)
     const split = signedLength - (signedLength % 3)
     const head = encodeBase64Url(token.subarray(0, split), false)
     token.set(new Uint8Array(await mac), signedLength)
