@@ -117,7 +117,11 @@ export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Conf
     return undefined
   }
 
-  const mode = parse('MCP_DOCKER_ENV') ?? 'production'
+  const givenMode = parse('MCP_DOCKER_ENV')
+  const mode = givenMode ?? 'production'
+  // Production requirements are only reported when the mode itself was understood.
+  const strict =
+    mode === 'production' && (givenMode !== undefined || raw('MCP_DOCKER_ENV') === undefined)
   const port = parse('PORT') ?? DEFAULTS.port
   const tokenTtlSeconds = parse('TOKEN_TTL_SECONDS') ?? DEFAULTS.tokenTtlSeconds
   const alg = parse('JWT_ALG') ?? 'HS256'
@@ -138,21 +142,21 @@ export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Conf
         `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2); generate one with: openssl rand -base64 32`,
       )
     }
-    if (jwtSecret === undefined && mode === 'production' && problems.size === before) {
+    if (jwtSecret === undefined && strict && problems.size === before) {
       problems.add(
         'production needs a signing key: set JWT_SECRET or JWT_SECRET_FILE (at least 32 bytes)',
       )
     }
   } else {
     privateJwk = problems.collect(() => readSecret(env, 'JWT_PRIVATE_KEY'))
-    if (privateJwk === undefined && mode === 'production' && problems.size === before) {
+    if (privateJwk === undefined && strict && problems.size === before) {
       problems.add(
         'production with JWT_ALG=ES256 needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE (a private JWK)',
       )
     }
   }
   const clientsFile = raw('OAUTH2_CLIENTS_FILE')
-  if (clientsFile === undefined && mode === 'production') {
+  if (clientsFile === undefined && strict) {
     problems.add(
       'production needs OAUTH2_CLIENTS_FILE (create one with: mcp-docker clients add <id> --scopes mcp.access)',
     )

@@ -1,0 +1,90 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { makeTestApp } from '../testing.ts'
+
+const hello = (t: Awaited<ReturnType<typeof makeTestApp>>, token: string) =>
+  t.app.request('/hello', { headers: { Authorization: `Bearer ${token}` } })
+
+test('RV-1, RV-5: a revoked token is refused by /hello and introspection until it expires', async () => {
+  const t = await makeTestApp()
+  const jwt = await t.token('mcp-client')
+  assert.is((await hello(t, jwt)).status, 200, 'cached as valid first')
+  const res = await t.post('/oauth2/revoke', `token=${jwt}&token_type_hint=access_token`, [
+    'mcp-client',
+    'secret',
+  ])
+  assert.is(res.status, 200)
+  assert.is(res.headers.get('cache-control'), 'no-store')
+  assert.is(await res.text(), '')
+  const after = await hello(t, jwt)
+  assert.is(after.status, 401)
+  assert.match(after.headers.get('www-authenticate')!, /error="invalid_token"/)
+  assert.match(after.headers.get('www-authenticate')!, /revoked/)
+  const other = await t.token('mcp-client')
+  assert.is((await hello(t, other)).status, 200, 'other tokens of the same client still work')
+})
+
+test('RV-3: unknown or invalid tokens, and any hint value, still get 200', async () => {
+  const t = await makeTestApp()
+  for (const body of [
+    'token=garbage',
+    'token=a.b.c&token_type_hint=refresh_token',
+    'token=x&token_type_hint=weird',
+  ]) {
+    const res = await t.post('/oauth2/revoke', body, ['mcp-client', 'secret'])
+    assert.is(res.status, 200, body)
+  }
+})
+
+test('RV-2: a client cannot revoke another client’s token (200, no effect, audited as denied)', async () => {
+  const t = await makeTestApp()
+  const jwt = await t.token('mcp-client')
+  const res = await t.post('/oauth2/revoke', `token=${jwt}`, ['multi', 'multi-secret'])
+  assert.is(res.status, 200)
+  assert.is((await hello(t, jwt)).status, 200, 'token still valid')
+  const event = t.events.find((e) => e.event === 'token_revoked')!
+  assert.is(event.outcome, 'denied')
+  assert.is(event.client_id, 'multi')
+  assert.is(event.jti, t.payloadOf(jwt).jti)
+})
+
+test('RV-1, RV-4: the caller must authenticate (401); token is required (400); GET is 405', async () => {
+  const t = await makeTestApp()
+  const jwt = await t.token('mcp-client')
+  const anonymous = await t.post('/oauth2/revoke', `token=${jwt}`)
+  assert.is(anonymous.status, 401)
+  assert.is(((await anonymous.json()) as { error: string }).error, 'invalid_client')
+  assert.is((await hello(t, jwt)).status, 200, 'not revoked by an anonymous call')
+  const missing = await t.post('/oauth2/revoke', '', ['mcp-client', 'secret'])
+  assert.is(missing.status, 400)
+  assert.is(((await missing.json()) as { error: string }).error, 'invalid_request')
+  assert.is((await t.app.request('/oauth2/revoke')).status, 405)
+})
+
+test('RV-4: a full denylist is 503 temporarily_unavailable and the token stays valid', async () => {
+  const t = await makeTestApp({ config: { limits: { denylistMaxEntries: 1 } } })
+  const first = await t.token('mcp-client')
+  const second = await t.token('mcp-client')
+  assert.is(
+    (await t.post('/oauth2/revoke', `token=${first}`, ['mcp-client', 'secret'])).status,
+    200,
+  )
+  const full = await t.post('/oauth2/revoke', `token=${second}`, ['mcp-client', 'secret'])
+  assert.is(full.status, 503)
+  assert.is(((await full.json()) as { error: string }).error, 'temporarily_unavailable')
+  assert.ok(full.headers.get('retry-after'))
+})
+
+test('LOG-4: a revocation is audited with client_id and jti, never the token', async () => {
+  const t = await makeTestApp()
+  const jwt = await t.token('mcp-client')
+  await t.post('/oauth2/revoke', `token=${jwt}`, ['mcp-client', 'secret'])
+  const event = t.events.find((e) => e.event === 'token_revoked')!
+  assert.equal(
+    [event.outcome, event.client_id, event.jti],
+    ['ok', 'mcp-client', t.payloadOf(jwt).jti],
+  )
+  assert.not.ok(JSON.stringify(t.events).includes(jwt))
+})
+
+test.run()
