@@ -32,28 +32,34 @@ const STRENGTH: Record<AppliedAction, number> = { allow: 0, mask: 1, redact: 2, 
  * and audio data and resource blobs are binary and pass unchanged. A text block that is exactly
  * the JSON of `structuredContent` (compact or 2-space indented, as `defineTool` writes it) is
  * re-rendered from the guarded structured content instead of being scanned again, so the two
- * agree (same tokens under `encrypt`) and its findings are not counted twice.
+ * agree (same tokens under `encrypt`).
+ *
+ * Counting: content blocks are summed; when there is structured content, the blocks are taken to
+ * render it (MCP: "a tool that returns structured content SHOULD also return it in a text
+ * block"), so each type counts max(structured, blocks) rather than both: one e-mail address
+ * echoed in both places is one finding, not two.
  */
 export async function guardResultContent(
   engine: PolicyEngine,
   result: CallToolResult,
 ): Promise<GuardedResult> {
   const summary: ScanSummary = { findings: {}, action: 'allow' }
-  const add = <T>(out: PolicyResult<T>): T => {
-    for (const [type, count] of Object.entries(out.findings)) {
-      summary.findings[type] = (summary.findings[type] ?? 0) + count
-    }
+  const structuredFindings: Record<string, number> = {}
+  const blockFindings: Record<string, number> = {}
+  const tally = <T>(into: Record<string, number>, out: PolicyResult<T>): T => {
+    for (const [type, count] of Object.entries(out.findings)) into[type] = (into[type] ?? 0) + count
     if (summary.action !== 'reject' && STRENGTH[out.action] > STRENGTH[summary.action]) {
       summary.action = out.action
     }
     return out.value
   }
+  const add = <T>(out: PolicyResult<T>): T => tally(blockFindings, out)
   try {
     const structured = result.structuredContent
     let guardedStructured: Record<string, unknown> | undefined
     let mirrors: string[] = []
     if (structured !== undefined) {
-      guardedStructured = add(await engine.applyToValue(structured))
+      guardedStructured = tally(structuredFindings, await engine.applyToValue(structured))
       mirrors = [JSON.stringify(structured), JSON.stringify(structured, null, 2)]
     }
     const content = await Promise.all(
@@ -82,6 +88,12 @@ export async function guardResultContent(
         }
       }),
     )
+    for (const type of new Set([
+      ...Object.keys(structuredFindings),
+      ...Object.keys(blockFindings),
+    ])) {
+      summary.findings[type] = Math.max(structuredFindings[type] ?? 0, blockFindings[type] ?? 0)
+    }
     const guarded: CallToolResult = { ...result, content }
     if (guardedStructured !== undefined) guarded.structuredContent = guardedStructured
     return { kind: 'ok', result: guarded, summary }

@@ -177,7 +177,7 @@ test('SEC: secrets are masked in results even when the results default is allow'
   assert.ok(textOf(result).includes(EMAIL))
   const [record] = await audit.records()
   assert.is(record?.action, 'mask')
-  assert.is(record?.detail, 'out=mask(aws_access_key_id:2,email:2)')
+  assert.is(record?.detail, 'out=mask(aws_access_key_id:1,email:1)')
 })
 
 test('isError results of the tool go through the result policy too', async () => {

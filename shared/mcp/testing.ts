@@ -9,6 +9,11 @@ import { createAuditLog, type AuditLog } from '../audit/log.ts'
 import { createMemorySink } from '../audit/memory-sink.ts'
 import { readAuditRecords } from '../audit/read.ts'
 import type { AuditRecord } from '../audit/record.ts'
+import { createFakeDetector } from '../pii/policy-fake-detector.ts'
+import type { Detector, TextEncryptor } from '../pii/types.ts'
+import { createGuard } from './guard.ts'
+import { parseSecurityPolicy } from './policy-config.ts'
+import type { ToolServerDeps } from './server.ts'
 
 export interface InMemoryConnection {
   client: Client
@@ -72,4 +77,42 @@ export function createTestAudit(scrub?: (text: string) => string): TestAudit {
       return readAuditRecords(sink.text())
     },
   }
+}
+
+export interface TestDepsOptions {
+  /** Security policy as it would be written in SECURITY_POLICY_FILE. Default: `{}` (defaults). */
+  policy?: unknown
+  /** Default: the PII library's small regex test detector (email, phone, ssn, aws_access_key_id). */
+  detector?: Detector
+  /** Needed when the policy encrypts (a `FernetKeyRing`). */
+  encryptor?: TextEncryptor
+}
+
+export interface TestDeps {
+  /** Pass to a server's `createServer(deps)`. */
+  deps: ToolServerDeps
+  /** The audit log behind `deps.guard`. */
+  audit: TestAudit
+  /** Lines the server wrote to its operator log (internal errors). */
+  operator: string[]
+}
+
+/** Tool server deps for tests: a real guard and audit log, an in-memory operator log. */
+export function createTestDeps(options: TestDepsOptions = {}): TestDeps {
+  const detector = options.detector ?? createFakeDetector()
+  const audit = createTestAudit()
+  const operator: string[] = []
+  const onError = (line: string) => void operator.push(line)
+  const policy = parseSecurityPolicy(options.policy ?? {}, {
+    knownTypes: detector.types,
+    categoryOf: (type) => detector.categoryOf(type),
+  })
+  const guard = createGuard({
+    detector,
+    policy,
+    audit: audit.log,
+    ...(options.encryptor ? { encryptor: options.encryptor } : {}),
+    onError,
+  })
+  return { deps: { guard, onError }, audit, operator }
 }
