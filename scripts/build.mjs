@@ -10,6 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 /** dist/<name>.mjs ← source entry. Later servers add their entries here. */
 export const entries = {
   cli: 'cli/main.ts',
+  oauth2: 'servers/oauth2/entry/node.ts',
   ...thirdPartyEntries,
 }
 
