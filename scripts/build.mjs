@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 export const entries = {
   cli: 'cli/main.ts',
   oauth2: 'servers/oauth2/entry/node.ts',
+  example: 'servers/example/entry/stdio.ts',
   ...thirdPartyEntries,
 }
 
