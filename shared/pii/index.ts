@@ -1,5 +1,7 @@
 // Public API of the PII library: types, errors, masking, policies and the audit scrubber.
 export type { Detector, EntityCategory, Finding, TextEncryptor } from './types.ts'
+export { createDetector, DEFAULT_MAX_INPUT_LENGTH, DEFAULT_MIN_SCORE } from './detect.ts'
+export type { DetectorOptions } from './detect.ts'
 export { PiiConfigError, PiiError, PiiInputTooLargeError } from './errors.ts'
 export { PiiPolicyError, PiiRejectedError } from './policy-errors.ts'
 export { PiiCycleError, PiiDepthError, PiiUnsupportedValueError } from './walk-errors.ts'

@@ -3,6 +3,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { FernetKeyRing, generateFernetKey } from '../crypto/index.ts'
+import { createDetector } from './detect.ts'
 import { createPolicyEngine } from './policy.ts'
 import { createFakeDetector } from './policy-fake-detector.ts'
 
@@ -48,6 +49,22 @@ test('text scope: the whole string is one token; masked types stay masked inside
   const result = await policy.applyToText(text)
   assert.match(result.value, /^gAAAAA[A-Za-z0-9_-]+={0,2}$/)
   assert.is(await ring.decryptText(result.value), `메일 ${EMAIL} / 전화 010-****-5678`)
+})
+
+test('with the real detector: tokens decrypt back and are not themselves detected', async () => {
+  const real = createDetector()
+  const policy = createPolicyEngine({ default: 'encrypt' }, { detector: real, encryptor: ring })
+  const text = `고객 김철수님 ${EMAIL} ${PHONE} 주민번호 960121-1021413 key AKIAIOSFODNN7EXAMPLE`
+  const result = await policy.applyToText(text)
+  const tokens = result.value.match(TOKEN) ?? []
+  assert.equal(await Promise.all(tokens.map((t) => ring.decryptText(t))), [
+    '김철수',
+    EMAIL,
+    PHONE,
+    '960121-1021413',
+    'AKIAIOSFODNN7EXAMPLE',
+  ])
+  assert.equal(real.detect(result.value), [], 'a second scan (the result path) finds nothing')
 })
 
 test.run()
