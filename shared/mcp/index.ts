@@ -18,6 +18,7 @@ export {
   type JsonRpcErrorBody,
   type ToolCallStart,
 } from './guard.ts'
+export { createDeferredGuard, SCRUB_UNAVAILABLE } from './guard-deferred.ts'
 export { strongest } from './guard-audit.ts'
 export {
   guardToolCallRequest,

@@ -10,7 +10,8 @@ import {
 import { createFakeDetector } from '../pii/policy-fake-detector.ts'
 import { ToolError } from './errors.ts'
 import { createGuard } from './guard.ts'
-import { parseSecurityPolicy } from './policy-config.ts'
+import { createDeferredGuard } from './guard-deferred.ts'
+import { DEFAULT_SECURITY_POLICY, parseSecurityPolicy } from './policy-config.ts'
 import { textOf } from './result.ts'
 import { createToolServer } from './server.ts'
 import { connectInMemory, createTestAudit } from './testing.ts'
@@ -221,6 +222,31 @@ test('logging notifications (masked, level-filtered) and progress notifications'
     logs.map((l) => l.level),
     ['debug', 'info'],
   )
+  await close()
+})
+
+test('no guard, no call: a guard that cannot start refuses the call (fail closed)', async () => {
+  handlerRuns = 0
+  const operator: string[] = []
+  const guard = createDeferredGuard(DEFAULT_SECURITY_POLICY, () =>
+    Promise.reject(new Error('policy names an unknown type')),
+  )
+  const server = createToolServer({ name: 'x', version: '1' }, [lookup], {
+    guard,
+    onError: (line) => void operator.push(line),
+  })
+  const { client, close } = await connectInMemory(server)
+  const result = (await client.callTool({
+    name: 'lookup',
+    arguments: { email: EMAIL },
+  })) as CallToolResult
+  assert.is(handlerRuns, 0)
+  assert.is(result.isError, true)
+  assert.match(
+    textOf(result),
+    /^tool call refused: the security guard is not available \(error id [0-9a-f]{12}\)$/,
+  )
+  assert.is(operator.length, 1)
   await close()
 })
 
