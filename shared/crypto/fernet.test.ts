@@ -1,5 +1,6 @@
 // Tests of FernetKeyRing: round trips, tampering, truncation, wrong keys, rotation, TTL
 // boundaries, check order (FN-4/FN-10) and option validation.
+import { createCipheriv, createHmac } from 'node:crypto'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { TextEncryptor } from '../pii/types.ts'
@@ -99,6 +100,32 @@ test('FN-7: the timestamp is written and read as 64-bit big-endian', async () =>
   }
   const token = await ring.encrypt('t', { now: 1234.99 })
   assert.is(await ring.extractTimestamp(token), 1234, 'fractions dropped')
+})
+
+/** A token built with node:crypto, for timestamps `encrypt` does not take (FN-7). */
+function craftToken(key: string, stamp: bigint, plaintext: Uint8Array): string {
+  const keyBytes = Buffer.from(key, 'base64url')
+  const iv = Buffer.alloc(16, 1)
+  const cipher = createCipheriv('aes-128-cbc', keyBytes.subarray(16), iv)
+  const header = Buffer.alloc(9)
+  header[0] = 0x80
+  header.writeBigUInt64BE(stamp, 1)
+  const signed = Buffer.concat([header, iv, cipher.update(plaintext), cipher.final()])
+  const mac = createHmac('sha256', keyBytes.subarray(0, 16)).update(signed).digest()
+  return Buffer.concat([signed, mac]).toString('base64url')
+}
+
+test('FN-7: a timestamp of 2^64 − 1 is read, kept by rotate, and fails a TTL check', async () => {
+  const stamp = 2n ** 64n - 1n
+  const token = craftToken(OLD, stamp, utf8('edge of time'))
+  const ring = await FernetKeyRing.create([NEW, OLD])
+  assert.is(await ring.decryptText(token), 'edge of time', 'no TTL, no time check')
+  await rejects(ring.decrypt(token, { ttlSeconds: 60 }), 'far future with a TTL')
+  assert.is(await ring.extractTimestamp(token), 2 ** 64)
+  const rotated = await ring.rotate(token)
+  const view = new DataView(bytesOf(rotated).buffer)
+  assert.is(view.getBigUint64(1), stamp)
+  assert.is(await (await FernetKeyRing.create(NEW)).decryptText(rotated), 'edge of time')
 })
 
 test('tampering: flipping any bit of version, timestamp, IV, ciphertext or HMAC is rejected', async () => {
@@ -307,7 +334,7 @@ test('ring creation: one key or a list; no keys or a bad key is a FernetKeyError
   const failures: Array<[string | string[], RegExp]> = [
     [[], /at least one key/],
     [OLD.slice(0, 40), /^Fernet key must be 32 bytes of base64url, got 30 bytes$/],
-    [[NEW, OLD.slice(1)], /^Key 2 of 2: Fernet key must be 32 bytes of base64url, got /],
+    [[NEW, OLD.slice(1)], /^Fernet key 2 of 2 must be 32 bytes of base64url, got /],
     [`${NEW},${OLD}`, /not base64url/],
   ]
   for (const [keys, message] of failures) {

@@ -46,6 +46,9 @@ interface KeyPair {
 
 /** A token's parts, as views into its decoded bytes. */
 interface TokenParts {
+  /** The 64-bit timestamp field (FN-7). */
+  stamp: bigint
+  /** The same as a number (exact up to 2^53, far beyond any real time). */
   timestamp: number
   signed: Uint8Array
   iv: Uint8Array
@@ -70,7 +73,7 @@ function wholeSeconds(seconds: number | undefined, name: string): number {
   return whole
 }
 
-/** Random bytes fetched 256 IVs at a time: one getRandomValues call costs as much as 16 bytes. */
+/** Random bytes for 256 IVs per getRandomValues call, whose cost is mostly per call. */
 const ivPool = new Uint8Array(256 * BLOCK)
 let ivPoolUsed = ivPool.length
 
@@ -85,8 +88,8 @@ function randomIv(iv: Uint8Array): void {
   next.fill(0)
 }
 
-async function importKey(key: string): Promise<KeyPair> {
-  const bytes = decodeFernetKey(key)
+async function importKey(key: string, position?: string): Promise<KeyPair> {
+  const bytes = decodeFernetKey(key, position)
   try {
     // FN-1: signing key first, encryption key second. FN-8: the Web Crypto algorithms.
     const [signing, encryption] = await Promise.all([
@@ -123,9 +126,10 @@ function parseToken(token: string): TokenParts | undefined {
   const end = bytes.length - MAC
   // FN-7: the timestamp is an unsigned 64-bit big-endian integer. Above 2^53 it loses
   // precision as a number, but such a time is far in the future of any `now` we compare with.
-  const timestamp = Number(new DataView(bytes.buffer, bytes.byteOffset, 9).getBigUint64(1))
+  const stamp = new DataView(bytes.buffer, bytes.byteOffset, 9).getBigUint64(1)
   return {
-    timestamp,
+    stamp,
+    timestamp: Number(stamp),
     signed: bytes.subarray(0, end),
     iv: bytes.subarray(9, HEADER),
     ciphertext: bytes.subarray(HEADER, end),
@@ -178,14 +182,9 @@ export class FernetKeyRing {
       throw new FernetKeyError('A Fernet key ring needs at least one key')
     }
     const pairs = await Promise.all(
-      list.map(async (key: string, index: number) => {
-        try {
-          return await importKey(key)
-        } catch (error) {
-          if (list.length === 1 || !(error instanceof FernetKeyError)) throw error
-          throw new FernetKeyError(`Key ${index + 1} of ${list.length}: ${error.message}`)
-        }
-      }),
+      list.map((key: string, index: number) =>
+        importKey(key, list.length > 1 ? `${index + 1} of ${list.length}` : undefined),
+      ),
     )
     return new FernetKeyRing(pairs)
   }
@@ -204,40 +203,11 @@ export class FernetKeyRing {
     if (!(plaintext instanceof Uint8Array)) {
       throw new TypeError('Fernet encrypt takes a Uint8Array or a string')
     }
-    const timestamp = wholeSeconds(options.now, 'now')
-    const key = this.#keys[0]!
-    // PKCS#7 always pads, by 1 to 16 bytes, so the token's size is known before encrypting:
-    // the token is built in one buffer with no concatenation.
-    const ciphertextLength = plaintext.length - (plaintext.length % BLOCK) + BLOCK
-    const signedLength = HEADER + ciphertextLength
-    const token = new Uint8Array(signedLength + MAC)
-    token[0] = VERSION
-    new DataView(token.buffer, 0, 9).setBigUint64(1, BigInt(timestamp)) // FN-7
-    const iv = token.subarray(9, HEADER)
-    if (options.iv === undefined) randomIv(iv)
-    else if (options.iv instanceof Uint8Array && options.iv.length === BLOCK) iv.set(options.iv)
-    else throw new RangeError('iv must be a Uint8Array of 16 bytes')
-
-    // FN-8: Web Crypto's AES-CBC adds the PKCS#7 padding itself.
-    const ciphertext = await crypto.subtle.encrypt(
-      { name: 'AES-CBC', iv },
-      key.encryption,
-      plaintext,
-    )
-    token.set(new Uint8Array(ciphertext), HEADER)
-    // FN-3: HMAC over version ‖ timestamp ‖ IV ‖ ciphertext.
-    const signed = token.subarray(0, signedLength)
-    if (token.length < OVERLAP_FROM) {
-      token.set(new Uint8Array(await crypto.subtle.sign('HMAC', key.signing, signed)), signedLength)
-      return encodeBase64Url(token)
+    const { iv } = options
+    if (iv !== undefined && !(iv instanceof Uint8Array && iv.length === BLOCK)) {
+      throw new RangeError('iv must be a Uint8Array of 16 bytes')
     }
-    // Web Crypto copies its input, so a long token's signed bytes are base64url-encoded while
-    // the HMAC runs, up to a 3-byte boundary so that the two halves join without padding.
-    const mac = crypto.subtle.sign('HMAC', key.signing, signed)
-    const split = signedLength - (signedLength % 3)
-    const head = encodeBase64Url(token.subarray(0, split), false)
-    token.set(new Uint8Array(await mac), signedLength)
-    return head + encodeBase64Url(token.subarray(split))
+    return this.#seal(plaintext, BigInt(wholeSeconds(options.now, 'now')), iv)
   }
 
   /**
@@ -281,14 +251,51 @@ export class FernetKeyRing {
    * old key. No TTL check.
    */
   async rotate(token: string): Promise<string> {
-    const { plaintext, timestamp } = await this.#open(token, {})
-    return this.encrypt(plaintext, { now: timestamp })
+    const { plaintext, stamp } = await this.#open(token, {})
+    return this.#seal(plaintext, stamp)
   }
 
+  /** FN-3: the token of `plaintext` at time `stamp` under the first key. */
+  async #seal(plaintext: Uint8Array, stamp: bigint, fixedIv?: Uint8Array): Promise<string> {
+    const key = this.#keys[0]!
+    // PKCS#7 always pads, by 1 to 16 bytes, so the token's size is known before encrypting:
+    // the token is built in one buffer with no concatenation.
+    const ciphertextLength = plaintext.length - (plaintext.length % BLOCK) + BLOCK
+    const signedLength = HEADER + ciphertextLength
+    const token = new Uint8Array(signedLength + MAC)
+    token[0] = VERSION
+    new DataView(token.buffer, 0, 9).setBigUint64(1, stamp) // FN-7
+    const iv = token.subarray(9, HEADER)
+    if (fixedIv === undefined) randomIv(iv)
+    else iv.set(fixedIv)
+
+    // FN-8: Web Crypto's AES-CBC adds the PKCS#7 padding itself.
+    const ciphertext = await crypto.subtle.encrypt(
+      { name: 'AES-CBC', iv },
+      key.encryption,
+      plaintext,
+    )
+    token.set(new Uint8Array(ciphertext), HEADER)
+    // FN-3: HMAC over version ‖ timestamp ‖ IV ‖ ciphertext.
+    const signed = token.subarray(0, signedLength)
+    if (token.length < OVERLAP_FROM) {
+      token.set(new Uint8Array(await crypto.subtle.sign('HMAC', key.signing, signed)), signedLength)
+      return encodeBase64Url(token)
+    }
+    // Web Crypto copies its input, so a long token's signed bytes are base64url-encoded while
+    // the HMAC runs, up to a 3-byte boundary so that the two halves join without padding.
+    const mac = crypto.subtle.sign('HMAC', key.signing, signed)
+    const split = signedLength - (signedLength % 3)
+    const head = encodeBase64Url(token.subarray(0, split), false)
+    token.set(new Uint8Array(await mac), signedLength)
+    return head + encodeBase64Url(token.subarray(split))
+  }
+
+  /** FN-4: the plaintext and timestamp field of a token that passes every check, in order. */
   async #open(
     token: string,
     options: DecryptOptions,
-  ): Promise<{ plaintext: Uint8Array; timestamp: number }> {
+  ): Promise<{ plaintext: Uint8Array; stamp: bigint }> {
     const window = timeWindow(options)
     const parts = parseToken(token)
     if (parts === undefined || !timely(parts.timestamp, window)) throw new FernetInvalidTokenError()
@@ -301,7 +308,7 @@ export class FernetKeyRing {
           key.encryption,
           parts.ciphertext,
         )
-        return { plaintext: new Uint8Array(plaintext), timestamp: parts.timestamp }
+        return { plaintext: new Uint8Array(plaintext), stamp: parts.stamp }
       } catch {
         // FN-8: bad padding. Like MultiFernet, a later key with the same signing half may fit.
       }

@@ -56,7 +56,14 @@ test('FN-6: keys that are not strict base64url are rejected without echoing them
     'Fernet key must be 32 bytes of base64url, got 44 characters that are not base64url',
   )
   keyError(() => decodeFernetKey(K1.slice(0, 42) + '%='))
-  keyError(() => decodeFernetKey(undefined as unknown as string))
+  assert.is(
+    keyError(() => decodeFernetKey(undefined as unknown as string)).message,
+    'Fernet key must be 32 bytes of base64url, got undefined instead of text',
+  )
+  assert.match(
+    keyError(() => decodeFernetKey(K1.slice(1), '2 of 3')).message,
+    /^Fernet key 2 of 3 must/,
+  )
 })
 
 test('parseFernetKeys: FERNET_KEY, comma-separated, whitespace tolerant, order kept', () => {

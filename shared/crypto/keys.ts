@@ -8,6 +8,7 @@ export const FERNET_KEY_BYTES = 32
 
 /** Why `key` is not a Fernet key, as the end of "Fernet key … must be 32 bytes of base64url, …". */
 function keyProblem(key: string): { bytes: Uint8Array } | { problem: string } {
+  if (typeof key !== 'string') return { problem: `got ${typeof key} instead of text` }
   const bytes = decodeBase64Url(key)
   if (bytes === undefined) {
     if (/[+/]/.test(key)) return { problem: 'got standard base64 (+ /) instead of base64url (- _)' }
@@ -19,20 +20,26 @@ function keyProblem(key: string): { bytes: Uint8Array } | { problem: string } {
 
 /**
  * The 32 bytes of a Fernet key given as base64url, padded or not (FN-1, strict per FN-6).
- * Throws `FernetKeyError` whose message never contains the key.
+ * Throws `FernetKeyError` whose message names the key by `position` (e.g. "2 of 3") if given,
+ * never by its value.
  */
-export function decodeFernetKey(key: string): Uint8Array {
-  if (typeof key !== 'string') throw new FernetKeyError('Fernet key must be a string')
+export function decodeFernetKey(key: string, position?: string): Uint8Array {
   const result = keyProblem(key)
   if ('problem' in result) {
-    throw new FernetKeyError(`Fernet key must be 32 bytes of base64url, ${result.problem}`)
+    const name = position === undefined ? 'Fernet key' : `Fernet key ${position}`
+    throw new FernetKeyError(`${name} must be 32 bytes of base64url, ${result.problem}`)
   }
   return result.bytes
 }
 
 /** A new random key, padded base64url of 32 bytes like Python's `Fernet.generate_key()`. */
 export function generateFernetKey(): string {
-  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(FERNET_KEY_BYTES)))
+  const bytes = crypto.getRandomValues(new Uint8Array(FERNET_KEY_BYTES))
+  try {
+    return encodeBase64Url(bytes)
+  } finally {
+    bytes.fill(0)
+  }
 }
 
 /**
@@ -53,14 +60,8 @@ export function parseFernetKeys(text: string): string[] {
     for (const entry of content.split(',')) {
       const key = entry.trim()
       if (key === '') continue
-      const result = keyProblem(key)
-      if ('problem' in result) {
-        const where = `${keys.length + 1}${multiline ? ` (line ${index + 1})` : ''}`
-        throw new FernetKeyError(
-          `Fernet key ${where} must be 32 bytes of base64url, ${result.problem}`,
-        )
-      }
-      result.bytes.fill(0)
+      const position = `${keys.length + 1}${multiline ? ` (line ${index + 1})` : ''}`
+      decodeFernetKey(key, position).fill(0)
       keys.push(key)
     }
   })
