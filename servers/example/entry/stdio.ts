@@ -1,0 +1,6 @@
+// Entry of dist/example.mjs: the example tool server over stdio, configured from the environment
+// (SECURITY_POLICY_FILE, FERNET_KEY/FERNET_KEY_FILE, AUDIT_LOG_FILE; see docs/mcp-servers.md).
+import { runStdioToolServer } from '../../../shared/node/stdio-tool-server.ts'
+import { createServer } from '../server.ts'
+
+await runStdioToolServer('example', (deps) => createServer(deps))
