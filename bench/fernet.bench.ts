@@ -69,6 +69,8 @@ for (const [label, size] of sizes) {
   }
 }
 console.log('interop: FernetKeyRing and node:crypto read each other’s tokens at 1 KiB and 1 MiB')
+const native = typeof (Uint8Array as { fromBase64?: unknown }).fromBase64 === 'function'
+console.log(`base64url codec: ${native ? 'native Uint8Array.fromBase64/toBase64' : 'portable JS'}`)
 
 /** Best of `rounds` alternating runs, so both sides see the same machine load. */
 async function compare(
