@@ -128,6 +128,14 @@ test('rulesUsing lists the paths that use an action', () => {
     'tools.echo.arguments.types.email',
   ])
   assert.equal(rulesUsing(DEFAULT_SECURITY_POLICY, 'encrypt'), [])
+  // Also on the raw JSON of a file that failed validation, so its problems are listed together.
+  const raw = {
+    results: { default: 'hide', types: { email: 'encrypt' } },
+    tools: { x: 3 },
+    colour: 1,
+  }
+  assert.equal(rulesUsing(raw, 'encrypt'), ['results.types.email'])
+  assert.equal(rulesUsing('not a policy', 'encrypt'), [])
 })
 
 test.run()

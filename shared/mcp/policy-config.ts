@@ -169,13 +169,25 @@ export function parseSecurityPolicy(
   return policy
 }
 
-/** Every `[path, rules]` of a policy: the two global directions, then each tool's. */
-function* allRules(policy: SecurityPolicy): Generator<[string, PolicyDirection, DirectionRules]> {
-  yield ['arguments', 'arguments', policy.arguments]
-  yield ['results', 'results', policy.results]
-  for (const [tool, rules] of Object.entries(policy.tools)) {
-    if (rules.arguments) yield [`tools.${tool}.arguments`, 'arguments', rules.arguments]
-    if (rules.results) yield [`tools.${tool}.results`, 'results', rules.results]
+/**
+ * Every `[path, direction, rules]` of a policy: the two global directions, then each tool's.
+ * Defensive, so it also walks a raw policy file that failed validation (`rulesUsing`).
+ */
+function* allRules(policy: unknown): Generator<[string, PolicyDirection, DirectionRules]> {
+  const record = (value: unknown) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  const root = record(policy)
+  for (const direction of ['arguments', 'results'] as const) {
+    const rules = record(root?.[direction])
+    if (rules) yield [direction, direction, rules]
+  }
+  for (const [tool, value] of Object.entries(record(root?.tools) ?? {})) {
+    for (const direction of ['arguments', 'results'] as const) {
+      const rules = record(record(value)?.[direction])
+      if (rules) yield [`tools.${tool}.${direction}`, direction, rules]
+    }
   }
 }
 
@@ -202,12 +214,16 @@ function checkTypes(policy: SecurityPolicy, options: PolicyCheckOptions): string
   return problems
 }
 
-/** Paths of every rule that uses `action` (e.g. to tell which rules need a Fernet key). */
-export function rulesUsing(policy: SecurityPolicy, action: PolicyAction): string[] {
+/**
+ * Paths of every rule that uses `action` (e.g. which rules need a Fernet key). Takes a checked
+ * policy, or the raw JSON of one that failed validation (so its problems can be listed together).
+ */
+export function rulesUsing(policy: SecurityPolicy | unknown, action: PolicyAction): string[] {
   const paths: string[] = []
   for (const [path, , rules] of allRules(policy)) {
     if (rules.default === action) paths.push(`${path}.default`)
-    for (const [type, used] of Object.entries(rules.types ?? {})) {
+    const types = typeof rules.types === 'object' && rules.types !== null ? rules.types : {}
+    for (const [type, used] of Object.entries(types)) {
       if (used === action) paths.push(`${path}.types.${type}`)
     }
   }

@@ -97,7 +97,7 @@ export async function startToolRuntime(
   const policy = policyFile
     ? problems.collect(() => parseSecurityPolicy(policyFile.json, { source: policyFile.source }))
     : DEFAULT_SECURITY_POLICY
-  const encrypting = policy ? rulesUsing(policy, 'encrypt') : []
+  const encrypting = rulesUsing(policy ?? policyFile?.json, 'encrypt')
   if (encrypting.length > 0 && !keys.configured) {
     problems.add(
       `SECURITY_POLICY_FILE: the policy encrypts (${encrypting.join(', ')}) but no Fernet key is configured: set FERNET_KEY or FERNET_KEY_FILE`,
