@@ -2,7 +2,13 @@
 // Node's Buffer codec, and every rejection rule, for the default codec and both portable loops.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { decodeBase64Url, decodeLoop, encodeBase64Url, encodeLoop } from './base64url.ts'
+import {
+  decodeBase64Url,
+  decodeLoop,
+  encodeBase64Url,
+  encodeBase64UrlLater,
+  encodeLoop,
+} from './base64url.ts'
 
 type Encode = (bytes: Uint8Array, pad?: boolean) => string
 type Decode = (text: string) => Uint8Array | undefined
@@ -132,6 +138,30 @@ test('the default codec agrees with the portable loops on random inputs', () => 
     const text = encodeBase64Url(bytes)
     assert.is(encodeLoop(bytes), text)
     assert.equal(decodeLoop(text), decodeBase64Url(text))
+  }
+})
+
+test('encodeBase64UrlLater: the start early, the rest (changed meanwhile) later, one text', () => {
+  for (const length of [0, 1, 2, 3, 4, 5, 6, 100, 1000, 4099]) {
+    for (const ready of [0, 3, 6, 48, length - (length % 3)]) {
+      if (ready > length) continue
+      const bytes = bytesOf(length, length + ready)
+      const finish = encodeBase64UrlLater(bytes, ready)
+      bytes.fill(0xa5, ready) // the part after `ready` is only read by finish()
+      assert.is(finish(), reference(bytes), `length ${length}, ready ${ready}`)
+    }
+  }
+  // Conversions between the two steps do not disturb it.
+  const bytes = bytesOf(5000, 9)
+  const finish = encodeBase64UrlLater(bytes, 3000)
+  assert.equal(decodeBase64Url(encodeBase64Url(bytesOf(6000, 1))), bytesOf(6000, 1))
+  assert.is(finish(), reference(bytes))
+  for (const ready of [1, 4, -3, 5001]) {
+    assert.throws(
+      () => encodeBase64UrlLater(bytes, ready),
+      (error: unknown) => error instanceof RangeError,
+      `ready ${ready}`,
+    )
   }
 })
 

@@ -86,25 +86,62 @@ export function encodeBase64Url(bytes: Uint8Array, pad = true): string {
 }
 
 /**
+ * Starts encoding `bytes` when only its first `ready` bytes (a multiple of 3) are final, e.g.
+ * while an HMAC over them is computed, and returns the function that encodes the rest, which
+ * may change until then, and gives the whole padded text. The text is built as one flat string:
+ * joining two long strings would cost a copy of the whole at its first use.
+ */
+export function encodeBase64UrlLater(bytes: Uint8Array, ready: number): () => string {
+  if (ready % 3 !== 0 || ready < 0 || ready > bytes.length) {
+    throw new RangeError('ready must be a multiple of 3 within the bytes')
+  }
+  if (nativeToBase64) return () => encodeBase64Url(bytes)
+  // Its own buffer, not the scratch: other conversions may run before the rest is encoded.
+  const out = new Uint8Array(encodedLength(bytes.length))
+  encodeAscii(bytes.subarray(0, ready), out, 0, true)
+  return () => {
+    encodeAscii(bytes.subarray(ready), out, (ready / 3) * 4, true)
+    return asciiDecoder.decode(out)
+  }
+}
+
+/**
  * The portable encoder: ASCII bytes built in a buffer, then one TextDecoder call. On
  * little-endian machines it writes four characters per 32-bit store, unless `wordwise` is false.
  */
 export function encodeLoop(bytes: Uint8Array, pad = true, wordwise = true): string {
+  const length = encodedLength(bytes.length, pad)
+  const out = scratchOf(length)
+  encodeAscii(bytes, out, 0, pad, wordwise)
+  const text = asciiDecoder.decode(out.subarray(0, length))
+  out.fill(0, 0, length)
+  return text
+}
+
+/**
+ * Writes the base64url ASCII of `bytes` into `out` from `start` (a multiple of 4; `out` must
+ * begin at offset 0 of its buffer) and returns where it ended.
+ */
+function encodeAscii(
+  bytes: Uint8Array,
+  out: Uint8Array,
+  start: number,
+  pad: boolean,
+  wordwise = true,
+): number {
   const n = bytes.length
   const whole = n - (n % 3)
-  const length = encodedLength(n, pad)
-  const out = scratchOf(length)
   let i = 0
-  let o = 0
+  let o = start
   if (wordwise && littleEndian) {
     // One 32-bit store per 3 input bytes: four characters from two 12-bit lookups.
     const pairs = getEncodePairs()
-    const words = new Uint32Array(out.buffer, 0, whole / 3)
+    const words = new Uint32Array(out.buffer, start, whole / 3)
     for (let w = 0; i < whole; i += 3, w++) {
       const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
       words[w] = pairs[v >>> 12]! | (pairs[v & 0xfff]! << 16)
     }
-    o = (whole / 3) * 4
+    o += (whole / 3) * 4
   } else {
     for (; i < whole; i += 3, o += 4) {
       const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
@@ -120,11 +157,12 @@ export function encodeLoop(bytes: Uint8Array, pad = true, wordwise = true): stri
     out[o++] = ENCODE[v >>> 18]!
     out[o++] = ENCODE[(v >>> 12) & 63]!
     if (rest === 2) out[o++] = ENCODE[(v >>> 6) & 63]!
-    if (pad) out.fill(PAD, o, length)
+    if (pad) {
+      out.fill(PAD, o, o + 3 - rest)
+      o += 3 - rest
+    }
   }
-  const text = asciiDecoder.decode(out.subarray(0, length))
-  out.fill(0, 0, length)
-  return text
+  return o
 }
 
 /**

@@ -1,6 +1,6 @@
 // Fernet tokens (fernet/spec Spec.md, version 0x80) on Web Crypto: a key ring that encrypts
 // with its first key and decrypts with any of them, like python-cryptography's MultiFernet.
-import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
+import { decodeBase64Url, encodeBase64Url, encodeBase64UrlLater } from './base64url.ts'
 import { FernetInvalidTokenError, FernetKeyError } from './errors.ts'
 import { decodeFernetKey } from './keys.ts'
 
@@ -283,12 +283,11 @@ export class FernetKeyRing {
       return encodeBase64Url(token)
     }
     // Web Crypto copies its input, so a long token's signed bytes are base64url-encoded while
-    // the HMAC runs, up to a 3-byte boundary so that the two halves join without padding.
+    // the HMAC runs, up to a 3-byte boundary; the rest follows when the MAC is in place.
     const mac = crypto.subtle.sign('HMAC', key.signing, signed)
-    const split = signedLength - (signedLength % 3)
-    const head = encodeBase64Url(token.subarray(0, split), false)
+    const finish = encodeBase64UrlLater(token, signedLength - (signedLength % 3))
     token.set(new Uint8Array(await mac), signedLength)
-    return head + encodeBase64Url(token.subarray(split))
+    return finish()
   }
 
   /** FN-4: the plaintext and timestamp field of a token that passes every check, in order. */
