@@ -66,6 +66,11 @@ export interface AppDeps {
   getClientAddress?: (c: Context) => string | undefined
   /** Told about unexpected errors (500s, failed audit writes); responses never carry them. */
   onUnexpectedError?: (error: unknown) => void
+  /**
+   * SHA-256 of a token as a string, the /hello cache key. Default crypto.subtle (hex); the
+   * entries pass node:crypto's synchronous hash, much cheaper per call (shared/node/sha256.ts).
+   */
+  tokenDigest?: (token: string) => string | Promise<string>
 }
 
 export interface OAuth2Context {
@@ -84,6 +89,7 @@ export interface OAuth2Context {
   /** Resources a client may request tokens for: its audiences, or the default resource (OA-22). */
   audiencesOf(client: RegisteredClient): readonly string[]
   onUnexpectedError: (error: unknown) => void
+  tokenDigest: ((token: string) => string | Promise<string>) | undefined
 }
 
 /** RFC 7239-style last hop of X-Forwarded-For: the address our trusted proxy saw. */
@@ -152,5 +158,6 @@ export function createContext(config: AppConfig, deps: AppDeps): OAuth2Context {
     realm,
     audiencesOf,
     onUnexpectedError,
+    tokenDigest: deps.tokenDigest,
   }
 }

@@ -17,7 +17,20 @@ export interface ClientStore {
 /** Compared against for unknown ids: no secret hashes to 32 zero bytes in practice. */
 const NO_DIGEST = new Uint8Array(32)
 
-export function createClientStore(clients: readonly RegisteredClient[]): ClientStore {
+/** Options of `createClientStore`. */
+export interface ClientStoreOptions {
+  /**
+   * SHA-256 of a presented secret's UTF-8 bytes. Default `secretDigest` (crypto.subtle). Runtimes
+   * with a synchronous hash may pass one (Node's subtle digest costs tens of microseconds).
+   */
+  digest?: (secret: string) => Uint8Array | Promise<Uint8Array>
+}
+
+export function createClientStore(
+  clients: readonly RegisteredClient[],
+  options: ClientStoreOptions = {},
+): ClientStore {
+  const digest = options.digest ?? secretDigest
   const byId = new Map<string, { client: RegisteredClient; digest: Uint8Array }>()
   for (const client of clients) {
     if (byId.has(client.clientId)) throw new TypeError(`duplicate client id ${client.clientId}`)
@@ -29,7 +42,8 @@ export function createClientStore(clients: readonly RegisteredClient[]): ClientS
     all: () => list,
     async authenticate(clientId, secret) {
       const entry = byId.get(clientId)
-      const presented = await secretDigest(secret)
+      const hashed = digest(secret)
+      const presented = hashed instanceof Uint8Array ? hashed : await hashed
       const match = timingSafeEqual(presented, entry?.digest ?? NO_DIGEST)
       return match && entry ? entry.client : undefined
     },

@@ -17,6 +17,7 @@ import { createStreamSink } from '../../../shared/node/audit-stream-sink.ts'
 import { readClientRegistryFile } from '../../../shared/node/clients-file.ts'
 import { loadOrCreateDevSecret } from '../../../shared/node/dev-keys.ts'
 import { readSecret } from '../../../shared/node/env.ts'
+import { sha256Bytes, sha256Hex } from '../../../shared/node/sha256.ts'
 import type { AppConfig, AppDeps } from '../context.ts'
 import { readOAuth2Config, type Env, type OAuth2Config } from '../config.ts'
 
@@ -150,7 +151,13 @@ export async function bootstrap(env: Env): Promise<Bootstrapped> {
       tokenTtlSeconds: config.tokenTtlSeconds,
       trustProxy: config.trustProxy,
     },
-    deps: { key: key!, clients: createClientStore(clients!), audit: audit! },
+    deps: {
+      key: key!,
+      // node:crypto's synchronous SHA-256 (Node and Deno both have it) on the per-request paths.
+      clients: createClientStore(clients!, { digest: sha256Bytes }),
+      tokenDigest: sha256Hex,
+      audit: audit!,
+    },
     audit: audit!,
     notices,
   }

@@ -48,7 +48,11 @@ export function helloRoute(ctx: OAuth2Context): Hono<BearerAuthEnv<HelloPrincipa
         exp: claims.exp + tolerance,
       }
     },
-    { maxEntries: ctx.limits.tokenCacheMaxEntries, clock: ctx.clock },
+    {
+      maxEntries: ctx.limits.tokenCacheMaxEntries,
+      clock: ctx.clock,
+      ...(ctx.tokenDigest ? { digest: ctx.tokenDigest } : {}),
+    },
   )
   app.use(
     '/hello',
