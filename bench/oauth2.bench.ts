@@ -1,0 +1,188 @@
+// OAuth2 server throughput over HTTP: token issuance and GET /hello of the built bundle
+// (dist/oauth2.mjs: Hono on @hono/node-server, jose, audit log to a file) against the speed limit,
+// a bare node:http server signing and verifying the same JWTs with node:crypto HMAC
+// (bench/oauth2-raw-server.mjs). Each server and the load generator (bench/http-load.mjs) run in
+// their own processes; rounds alternate between the servers and the median is reported.
+// Run: npm run bench -- oauth2      (targets: /hello ≥ 0.8×, token issuance ≥ 0.6×)
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { report } from './report.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const SECRET = 'bench-oauth2-secret-0123456789abcdefghij'
+const AUDIENCE = 'http://localhost:8080/mcp'
+const BASIC = `Basic ${Buffer.from('mcp-client:secret').toString('base64')}`
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function start(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let err = ''
+  child.stderr!.on('data', (d) => (err += d))
+  for (let i = 0; !ready.test(err); i++) {
+    if (child.exitCode !== null || i > 200) throw new Error(`server did not start:\n${err}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return child
+}
+
+interface Load {
+  url: string
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  body?: string
+}
+
+/** Runs the load generator in its own process; resolves with successful requests per second. */
+function load(spec: Load): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'bench/http-load.mjs'),
+        JSON.stringify({
+          ...spec,
+          connections: CONNECTIONS,
+          warmupMs: 500,
+          durationMs: DURATION_MS,
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator failed (${code})`))
+      const result = JSON.parse(out) as { ok: number; failed: number; rps: number }
+      if (result.failed > 0)
+        return reject(new Error(`${result.failed} requests failed against ${spec.url}`))
+      resolve(result.rps)
+    })
+  })
+}
+
+async function tokenOf(base: string): Promise<string> {
+  const res = await fetch(`${base}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: BASIC },
+    body: 'grant_type=client_credentials&scope=mcp.access',
+  })
+  if (res.status !== 200) throw new Error(`token request to ${base} failed: ${res.status}`)
+  return ((await res.json()) as { access_token: string }).access_token
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+if (!existsSync(join(root, 'dist/oauth2.mjs'))) {
+  // @ts-expect-error: plain ESM build script without type declarations
+  const { buildAll } = await import('../scripts/build.mjs')
+  await buildAll({ quiet: true })
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'oauth2-bench-'))
+const [oursPort, rawPort] = [await freePort(), await freePort()]
+const ours = `http://127.0.0.1:${oursPort}`
+const raw = `http://127.0.0.1:${rawPort}`
+const servers = [
+  await start(
+    [join(root, 'dist/oauth2.mjs')],
+    {
+      MCP_DOCKER_ENV: 'development',
+      PORT: String(oursPort),
+      OAUTH2_ISSUER: ours,
+      JWT_SECRET: SECRET,
+      AUDIT_LOG_FILE: join(dir, 'audit.jsonl'),
+      MCP_DOCKER_DEV_DIR: join(dir, '.dev'),
+    },
+    /listening on/,
+  ),
+  await start(
+    [
+      join(root, 'bench/oauth2-raw-server.mjs'),
+      JSON.stringify({
+        port: rawPort,
+        secret: SECRET,
+        issuer: raw,
+        audience: AUDIENCE,
+        clientId: 'mcp-client',
+        clientSecret: 'secret',
+      }),
+    ],
+    {},
+    /raw listening/,
+  ),
+]
+
+try {
+  const tokenLoad = (base: string): Load => ({
+    url: `${base}/oauth2/token`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: BASIC },
+    body: 'grant_type=client_credentials&scope=mcp.access',
+  })
+  const helloLoad = (base: string, token: string): Load => ({
+    url: `${base}/hello`,
+    method: 'GET',
+    headers: { Authorization: `Bearer ${token}` },
+  })
+  const [oursToken, rawToken] = [await tokenOf(ours), await tokenOf(raw)]
+  const samples = {
+    tokenOurs: [] as number[],
+    tokenRaw: [] as number[],
+    helloOurs: [] as number[],
+    helloRaw: [] as number[],
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    samples.tokenOurs.push(await load(tokenLoad(ours)))
+    samples.tokenRaw.push(await load(tokenLoad(raw)))
+    samples.helloOurs.push(await load(helloLoad(ours, oursToken)))
+    samples.helloRaw.push(await load(helloLoad(raw, rawToken)))
+  }
+  const limit = 'raw node:http + node:crypto HMAC'
+  console.log(
+    `${CONNECTIONS} keep-alive connections, ${ROUNDS} alternating rounds of ${DURATION_MS} ms, medians`,
+  )
+  report(
+    'POST /oauth2/token (client_secret_basic)',
+    median(samples.tokenOurs),
+    median(samples.tokenRaw),
+    'req/s',
+    limit,
+    '≥ 0.6×',
+  )
+  report(
+    'GET /hello (Bearer, verified-token cache)',
+    median(samples.helloOurs),
+    median(samples.helloRaw),
+    'req/s',
+    limit,
+    '≥ 0.8×',
+  )
+} finally {
+  for (const server of servers) server.kill('SIGTERM')
+}
