@@ -59,6 +59,20 @@ test('FN-2/FN-3: round trips of empty, 1, 15, 16, 17 bytes and 1 MiB; token size
   }
 })
 
+test('concurrent long and short operations do not disturb each other (shared buffers)', async () => {
+  const ring = await FernetKeyRing.create(NEW)
+  const payloads = Array.from({ length: 12 }, (_, i) =>
+    new Uint8Array(i % 2 ? 100_003 + i : 37 + i).fill(i + 1),
+  )
+  const tokens = await Promise.all(payloads.map((p) => ring.encrypt(p)))
+  const plain = await Promise.all(tokens.map((t) => ring.decrypt(t)))
+  plain.forEach((bytes, i) => assert.equal(bytes, payloads[i], `payload ${i}`))
+  const mixed = await Promise.all(
+    payloads.map(async (p, i) => (i % 3 ? ring.decrypt(await ring.encrypt(p)) : p)),
+  )
+  mixed.forEach((bytes, i) => assert.equal(bytes, payloads[i], `mixed ${i}`))
+})
+
 test('round trips non-ASCII text: Korean, emoji, BOM, NUL', async () => {
   const ring = await FernetKeyRing.create(NEW)
   for (const text of ['홍길동 010-1234-5678', '🔐👍🏽 fernet', '\uFEFFbom first', 'a\0b', '']) {
@@ -281,12 +295,18 @@ test('TTL with the real clock: a fresh token passes, an old one fails', async ()
   assert.is(await ring.decryptText(old), 'old')
 })
 
-type Counted = 'verify' | 'decrypt' | 'encrypt' | 'sign'
+type Counted = 'verify' | 'decrypt' | 'encrypt' | 'sign' | 'importKey'
 
 /** Counts calls of crypto.subtle methods while `fn` runs. */
 async function countSubtle(fn: () => Promise<unknown>): Promise<Record<Counted, number>> {
   const subtle = crypto.subtle as unknown as Record<string, (...args: unknown[]) => unknown>
-  const counts: Record<Counted, number> = { verify: 0, decrypt: 0, encrypt: 0, sign: 0 }
+  const counts: Record<Counted, number> = {
+    verify: 0,
+    decrypt: 0,
+    encrypt: 0,
+    sign: 0,
+    importKey: 0,
+  }
   const names = Object.keys(counts) as Counted[]
   const originals = names.map((name) => [name, subtle[name]!] as const)
   for (const [name, original] of originals) {
@@ -314,6 +334,7 @@ test('FN-4/FN-10: shape and TTL are checked before the HMAC, the HMAC before dec
     decrypt: 1,
     encrypt: 0,
     sign: 0,
+    importKey: 0,
   })
   const expired = await countSubtle(() => ring.decrypt(token, { ttlSeconds: 60, now: NOW + 61 }))
   assert.is(expired.verify + expired.decrypt, 0, 'expired: no HMAC, no decryption')
@@ -326,6 +347,21 @@ test('FN-4/FN-10: shape and TTL are checked before the HMAC, the HMAC before dec
   assert.is(forged.decrypt, 0, 'bad MAC: never decrypted')
   const timestamp = await countSubtle(() => ring.extractTimestamp(token))
   assert.is(timestamp.decrypt, 0, 'extractTimestamp never decrypts')
+})
+
+test('keys are imported into Web Crypto once, at ring creation, never per operation', async () => {
+  let ring: FernetKeyRing | undefined
+  const creation = await countSubtle(async () => {
+    ring = await FernetKeyRing.create([NEW, OLD])
+  })
+  assert.is(creation.importKey, 4, 'HMAC and AES-CBC keys for each of two keys')
+  const use = await countSubtle(async () => {
+    const token = await ring!.encrypt('once', { now: NOW })
+    await ring!.decryptText(token, { ttlSeconds: 60, now: NOW })
+    await ring!.extractTimestamp(token)
+    await ring!.rotate(token)
+  })
+  assert.equal(use, { verify: 3, decrypt: 2, encrypt: 2, sign: 2, importKey: 0 })
 })
 
 test('ring creation: one key or a list; no keys or a bad key is a FernetKeyError', async () => {
