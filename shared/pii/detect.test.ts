@@ -119,10 +119,10 @@ phones.run()
 
 const names = suite('PII-10..PII-12 Korean names')
 names('김철수님, 김철수 님, 김철수 씨 → the name', () => {
-  assert.equal(found('김철수님'), ['korean_name:김철수:0.60'])
-  assert.equal(found('김철수 님'), ['korean_name:김철수:0.60'])
-  assert.equal(found('김철수 씨'), ['korean_name:김철수:0.60'])
-  assert.equal(found('김철수님께서'), ['korean_name:김철수:0.60'])
+  assert.equal(found('김철수님'), ['korean_name:김철수:0.55'])
+  assert.equal(found('김철수 님'), ['korean_name:김철수:0.55'])
+  assert.equal(found('김철수 씨'), ['korean_name:김철수:0.55'])
+  assert.equal(found('김철수님께서'), ['korean_name:김철수:0.55'])
 })
 names('titles and personified nouns are not names: 선생님, 고객님, 사장님, 해님, 달님', () => {
   for (const t of [
@@ -141,7 +141,7 @@ names('titles and personified nouns are not names: 선생님, 고객님, 사장�
     assert.equal(found(t), [], t)
 })
 names('PII-12: 고객 김철수님 → 김철수 (no \\b on Hangul)', () => {
-  assert.equal(found('고객 김철수님'), ['korean_name:김철수:0.95'])
+  assert.equal(found('고객 김철수님'), ['korean_name:김철수:0.90'])
 })
 names('titles after names: 과장님, 선생님, 고객님, 과장 → the name part', () => {
   assert.equal(found('김철수 과장님'), ['korean_name:김철수:0.55'])
@@ -149,12 +149,12 @@ names('titles after names: 과장님, 선생님, 고객님, 과장 → the name 
   assert.equal(found('박민수 고객님'), ['korean_name:박민수:0.55'])
   assert.equal(found('담당 최지훈 대리'), ['korean_name:최지훈:0.90'])
   assert.equal(found('김철수과장님'), ['korean_name:김철수:0.55'])
-  assert.equal(found('김영희 양은'), ['korean_name:김영희:0.50'])
-  assert.equal(found('박민수 군이'), ['korean_name:박민수:0.50'])
+  assert.equal(found('김영희 양은'), ['korean_name:김영희:0.55'])
+  assert.equal(found('박민수 군이'), ['korean_name:박민수:0.55'])
 })
 names('two-syllable surnames; a word before the name is not part of it', () => {
-  assert.equal(found('남궁민수 님'), ['korean_name:남궁민수:0.60'])
-  assert.equal(found('황보석씨'), ['korean_name:황보석:0.60'])
+  assert.equal(found('남궁민수 님'), ['korean_name:남궁민수:0.55'])
+  assert.equal(found('황보석씨'), ['korean_name:황보석:0.55'])
   assert.equal(found('고객김철수님'), [])
 })
 names('common words before 님/씨/titles: 이번, 정말, 조금, 전화, 안녕, 마음씨, 날씨', () => {

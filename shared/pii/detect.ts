@@ -1,9 +1,12 @@
 // The PII and secret detector: runs the compiled patterns over a text, scores each match
 // (validator, context, entropy; STANDARDS PII-17), resolves overlaps and enforces the input cap.
+import { numericHaystack } from './detect-gate.ts'
+import type { Haystack } from './detect-gate.ts'
 import { PiiConfigError, PiiInputTooLargeError } from './errors.ts'
 import { PATTERNS } from './patterns.ts'
 import type { CompiledPattern } from './patterns.ts'
 import type { Detector, EntityCategory, Finding } from './types.ts'
+import type { ValidatorResult } from './validators.ts'
 
 export { PiiError, PiiInputTooLargeError } from './errors.ts'
 
@@ -41,23 +44,68 @@ function checkNumber(name: string, value: number, min: number, max: number, inte
     )
 }
 
+const escapeRegex = (word: string) => word.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+
+const isAsciiWordChar = (code: number) =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57)
+
 /**
- * Where the last of the (lower-cased) words ends in the window, or -1. An ASCII word must start
- * a word there (`tel` does not match inside `hotel`); Hangul words match anywhere.
+ * Finds context words before a match: one case-insensitive regex per word list (longest word
+ * first). Returns where the last occurrence of any word ends in the window, or -1. A word that
+ * starts with an ASCII letter or digit must start a word there (`tel` is not in `hotel`).
  */
-function lastWordEnd(window: string, words: readonly string[]): number {
-  let best = -1
-  for (const word of words) {
-    const asciiStart = /^[a-z0-9]/.test(word)
-    for (let at = window.lastIndexOf(word); at !== -1; at = window.lastIndexOf(word, at - 1)) {
-      if (!asciiStart || at === 0 || !/[a-z0-9]/.test(window[at - 1]!)) {
-        best = Math.max(best, at + word.length)
-        break
-      }
-      if (at === 0) break
+function contextFinder(words: readonly string[]): ((window: string) => number) | undefined {
+  if (words.length === 0) return undefined
+  const sorted = [...new Set(words)].sort((a, b) => b.length - a.length)
+  const re = new RegExp(sorted.map(escapeRegex).join('|'), 'gi')
+  return (window) => {
+    let best = -1
+    re.lastIndex = 0
+    for (let m = re.exec(window); m !== null; m = re.exec(window)) {
+      const wordStart =
+        m.index === 0 ||
+        !isAsciiWordChar(m[0].charCodeAt(0)) ||
+        !isAsciiWordChar(window.charCodeAt(m.index - 1))
+      if (wordStart) best = Math.max(best, m.index + m[0].length)
+      re.lastIndex = m.index + 1
     }
+    return best
   }
-  return best
+}
+
+/** A compiled pattern with what the hot loop needs precomputed. */
+interface Runner {
+  pattern: CompiledPattern
+  context: ((window: string) => number) | undefined
+  negative: ((window: string) => number) | undefined
+}
+
+/**
+ * The gitleaks keyword prefilter (SEC-*), case-insensitive, in one pass for every pattern: a
+ * regex of all multi-character keywords, longest first, advanced one character per hit so
+ * overlapping keywords are all seen; one-character keywords are plain `includes` checks.
+ * Returns the set of keywords present in the text.
+ */
+function keywordScanner(keywords: readonly string[]): (text: string) => Set<string> {
+  const long = [...new Set(keywords.filter((k) => k.length > 1))].sort(
+    (a, b) => b.length - a.length,
+  )
+  const single = [...new Set(keywords.filter((k) => k.length === 1))]
+  const re = long.length > 0 ? new RegExp(long.map(escapeRegex).join('|'), 'gi') : undefined
+  return (text) => {
+    const present = new Set<string>()
+    for (const k of single) if (text.includes(k) || text.includes(k.toUpperCase())) present.add(k)
+    if (re) {
+      re.lastIndex = 0
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const hit = m[0].toLowerCase()
+        // A shorter keyword starting at the same place is a prefix of the longest one matched.
+        for (const k of long) if (!present.has(k) && hit.startsWith(k)) present.add(k)
+        re.lastIndex = m.index + 1
+      }
+    }
+    return present
+  }
 }
 
 /** Shannon entropy in bits per character (gitleaks' `entropy` threshold). */
@@ -119,38 +167,57 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   const enabled = new Set(options.types ?? categories.keys())
   const active = all.filter((p) => enabled.has(p.type))
   const types = Object.freeze([...new Set(active.map((p) => p.type))])
-  const needsLowerCase = active.some((p) => p.keywords.length > 0)
+  const runners: Runner[] = active.map((pattern) => ({
+    pattern,
+    context: contextFinder(pattern.context),
+    negative: contextFinder(pattern.negativeContext),
+  }))
+  const findKeywords = keywordScanner(active.flatMap((p) => p.keywords))
 
-  function scan(p: CompiledPattern, text: string, out: Finding[]) {
+  const gated = runners.some((r) => r.pattern.gate === 'numeric')
+
+  /** Runs one pattern over the haystack (the text, or its numeric runs) into `out`. */
+  function scan(runner: Runner, hay: Haystack, text: string, out: Finding[]) {
+    const { pattern: p, context, negative } = runner
     const re = p.regex
-    const usesContext = p.context.length > 0 || p.negativeContext.length > 0
     re.lastIndex = 0
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    for (let m = re.exec(hay.text); m !== null; m = re.exec(hay.text)) {
       if (m[0].length === 0) re.lastIndex++ // never with validated patterns; guards the loop
-      let start = m.index
-      let end = start + m[0].length
-      if (p.group > 0) {
-        const span = m.indices?.[p.group]
-        if (!span) continue
-        ;[start, end] = span
+      const value = m[p.group]
+      if (!value) continue
+      // Cheap rejections first: entropy, then the validator unless context must come first.
+      if (p.entropy !== undefined && shannonEntropy(value) <= p.entropy) continue
+      let verdict: ValidatorResult
+      if (!p.requireContext) {
+        verdict = p.validator?.(value)
+        if (verdict === false) continue
       }
-      if (end <= start) continue
-      const value = text.slice(start, end)
+      let start = m.index
+      if (p.indicesRegex) {
+        // The value is a capture group: re-run the sticky `d` twin here for its offset.
+        p.indicesRegex.lastIndex = m.index
+        const span = p.indicesRegex.exec(hay.text)?.indices?.[p.group]
+        if (!span) continue
+        start = span[0]
+      }
+      start = hay.toOriginal(start)
+      const end = start + value.length
       let boosted = false
       let lowered = false
-      if (usesContext) {
-        const window = text.slice(Math.max(0, start - contextWindow), start).toLowerCase()
+      if (context || negative) {
+        const window = text.slice(Math.max(0, start - contextWindow), start)
         // The word nearest the match wins: "server 10.0.0.1, version 1.2.3.4" lowers 1.2.3.4.
-        const positive = lastWordEnd(window, p.context)
-        const negative = lastWordEnd(window, p.negativeContext)
-        boosted = positive > negative
-        lowered = negative > positive
+        const positive = context ? context(window) : -1
+        const negativeEnd = negative ? negative(window) : -1
+        boosted = positive > negativeEnd
+        lowered = negativeEnd > positive
       }
-      if (p.requireContext && !boosted) continue
-      if (p.entropy !== undefined && shannonEntropy(value) <= p.entropy) continue
-      const verdict = p.validator?.(value)
-      if (verdict === false) continue
-      let score = verdict === true ? 1 : p.score
+      if (p.requireContext) {
+        if (!boosted) continue
+        verdict = p.validator?.(value)
+        if (verdict === false) continue
+      }
+      let score = verdict === true ? 1 : typeof verdict === 'number' ? verdict : p.score
       if (boosted) score = Math.min(1, score + CONTEXT_BOOST)
       if (lowered) score = Math.max(0, score - CONTEXT_BOOST)
       if (score < minScore || score === 0) continue
@@ -164,12 +231,15 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     detect(text: string): Finding[] {
       if (text.length > maxInputLength) throw new PiiInputTooLargeError(text.length, maxInputLength)
       if (text.length === 0) return []
-      const lower = needsLowerCase ? text.toLowerCase() : ''
+      const present = findKeywords(text)
+      const whole: Haystack = { text, toOriginal: (index) => index }
+      const numeric = gated ? numericHaystack(text) : whole
       const found: Finding[] = []
-      for (const p of active) {
-        // gitleaks-style prefilter: skip the regex when none of its keywords occurs (SEC-*).
-        if (p.keywords.length > 0 && !p.keywords.some((k) => lower.includes(k))) continue
-        scan(p, text, found)
+      for (const runner of runners) {
+        // gitleaks-style prefilter (SEC-*): skip the regex when none of its keywords occurs.
+        const { keywords, gate } = runner.pattern
+        if (keywords.length > 0 && !keywords.some((k) => present.has(k))) continue
+        scan(runner, gate === 'numeric' ? numeric : whole, text, found)
       }
       return resolveOverlaps(found)
     },

@@ -2,7 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import namesJson from '../../patterns/korean-names.json' with { type: 'json' }
 import { PiiConfigError } from './errors.ts'
-import { createKoreanNameCheck, isKoreanName, koreanName } from './names.ts'
+import { createKoreanNameRules, isKoreanName, koreanName } from './names.ts'
 
 test('PII-10: surname + 1–3 given syllables, one- and two-syllable surnames', () => {
   for (const name of [
@@ -80,16 +80,22 @@ test('a candidate without a known surname, or outside 2–4 Hangul syllables, is
 
 test('validator korean_name: a plausible name keeps its base score, anything else is dropped', () => {
   assert.is(koreanName('김철수'), undefined)
+  assert.is(koreanName('남궁민수'), undefined)
   assert.is(koreanName('선생'), false)
+})
+
+test('validator korean_name: a two-syllable name gets the low shortNameScore', () => {
+  assert.is(koreanName('김구'), namesJson.shortNameScore)
+  assert.ok(namesJson.shortNameScore < 0.4)
 })
 
 test('the word lists are validated: a malformed file throws PiiConfigError naming it', () => {
   assert.throws(
-    () => createKoreanNameCheck({ ...namesJson, surnames: ['Kim'] }),
+    () => createKoreanNameRules({ ...namesJson, surnames: ['Kim'] }),
     (e: unknown) => e instanceof PiiConfigError && /korean-names\.json/.test(e.message),
   )
   assert.throws(
-    () => createKoreanNameCheck({ surnames: [] }),
+    () => createKoreanNameRules({ surnames: [] }),
     (e: unknown) => e instanceof PiiConfigError,
   )
 })

@@ -12,6 +12,8 @@ const syllables = (min: number, max: number) =>
 export const KoreanNameDataSchema = v.strictObject({
   description: v.string(),
   source: v.string(),
+  /** Score of a two-syllable name (surname + 1): most such words before 님 are not names. */
+  shortNameScore: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
   /** One-syllable surnames (PII-10: the top 10 cover 64 % of people; we list ~120). */
   surnames: v.array(syllables(1, 1)),
   /** Two-syllable surnames (남궁, 황보, 제갈, 선우, 독고 …). */
@@ -31,15 +33,28 @@ export type KoreanNameData = v.InferOutput<typeof KoreanNameDataSchema>
 /** A predicate telling whether a 2–4 syllable candidate reads as surname + given name. */
 export type KoreanNameCheck = (candidate: string) => boolean
 
+/** The name check and the score of two-syllable names, from one word-list file. */
+export interface KoreanNameRules {
+  isKoreanName: KoreanNameCheck
+  shortNameScore: number
+}
+
 const CANDIDATE = /^[가-힣]{2,4}$/
 
-/** Builds the name check from word lists (validated here; throws PiiConfigError if malformed). */
-export function createKoreanNameCheck(data: unknown): KoreanNameCheck {
+/** Builds the name rules from word lists (validated here; throws PiiConfigError if malformed). */
+export function createKoreanNameRules(data: unknown): KoreanNameRules {
   const parsed = v.safeParse(KoreanNameDataSchema, data)
   if (!parsed.success)
     throw new PiiConfigError(`patterns/korean-names.json: ${v.summarize(parsed.issues)}`)
-  const { surnames, doubleSurnames, stopWords, titles, notNameFinal, notInGivenName } =
-    parsed.output
+  const {
+    shortNameScore,
+    surnames,
+    doubleSurnames,
+    stopWords,
+    titles,
+    notNameFinal,
+    notInGivenName,
+  } = parsed.output
   const single = new Set(surnames)
   const double = new Set(doubleSurnames)
   const stop = new Set(stopWords)
@@ -47,7 +62,7 @@ export function createKoreanNameCheck(data: unknown): KoreanNameCheck {
   const badFinal = new Set(notNameFinal)
   const notGiven = new Set(notInGivenName)
 
-  return function isKoreanName(candidate: string): boolean {
+  function isKoreanName(candidate: string): boolean {
     if (!CANDIDATE.test(candidate)) return false
     if (stop.has(candidate) || title.has(candidate)) return false
     if (badFinal.has(candidate[candidate.length - 1]!)) return false
@@ -61,12 +76,19 @@ export function createKoreanNameCheck(data: unknown): KoreanNameCheck {
     for (const syllable of given) if (notGiven.has(syllable)) return false
     return true
   }
+  return { isKoreanName, shortNameScore }
 }
 
-/** The check built from patterns/korean-names.json (imported statically, no file reads). */
-export const isKoreanName: KoreanNameCheck = createKoreanNameCheck(namesJson)
+const rules = createKoreanNameRules(namesJson)
 
-/** Validator `korean_name`: not a name → false (dropped); a plausible name keeps its base score. */
+/** The check built from patterns/korean-names.json (imported statically, no file reads). */
+export const isKoreanName: KoreanNameCheck = rules.isKoreanName
+
+/**
+ * Validator `korean_name`: not a name → false (dropped); a two-syllable name → the low
+ * `shortNameScore` (it then needs a context word); a longer plausible name keeps its base score.
+ */
 export function koreanName(value: string): ValidatorResult {
-  return isKoreanName(value) ? undefined : false
+  if (!rules.isKoreanName(value)) return false
+  return value.length === 2 ? rules.shortNameScore : undefined
 }

@@ -20,9 +20,9 @@ export const PatternDefinitionSchema = v.strictObject({
   /** `pii` or `secret` (secrets are always masked in tool results). */
   category: v.picklist(['pii', 'secret']),
   description: v.pipe(v.string(), v.minLength(1)),
-  /** JavaScript regex source; every quantifier bounded (RX-3). `g` (and `d`) are added here. */
+  /** JavaScript regex source; every quantifier bounded (RX-3). */
   regex: v.pipe(v.string(), v.minLength(1)),
-  /** Extra flags among `i m s u v`, each at most once (`g`, `d`, `y` are not allowed). */
+  /** Extra flags among `i m s u v`, each at most once (`g`, `d`, `y` are added here). */
   flags: v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsuv]*$/)),
   /** Base score in [0, 1] (PII-17). */
   score: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
@@ -38,6 +38,12 @@ export const PatternDefinitionSchema = v.strictObject({
   keywords: v.optional(words),
   /** Capture group holding the value (default 0, the whole match). */
   group: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  /**
+   * `numeric`: every match lies near a chain of at least 4 digits (the contract is
+   * NUMERIC_MARGIN in detect-gate.ts). The detector then runs the regex over those chains only,
+   * found by one shared pre-scan, with the same findings as a full scan (detect-gate.test.ts).
+   */
+  gate: v.optional(v.picklist(['numeric'])),
   /** Minimum Shannon entropy (bits per character) of the value, like gitleaks' `entropy`. */
   entropy: v.optional(v.pipe(v.number(), v.minValue(0))),
   /** Where the pattern comes from: Presidio, gitleaks, libphonenumber or own. */
@@ -51,7 +57,11 @@ const PatternFileSchema = v.strictObject({
   patterns: v.array(v.unknown()),
 })
 
-/** A definition ready to run: regex compiled once (flags `g`, plus `d` when a group is used). */
+/**
+ * A definition ready to run, regexes compiled once: `regex` (flag `g`) scans; when the value is a
+ * capture group, `indicesRegex` (flags `yd`) re-runs at a kept match's index to get the group's
+ * offsets, so the cost of `d` is paid only for matches that survive validation.
+ */
 export interface CompiledPattern {
   readonly id: string
   readonly type: string
@@ -60,6 +70,7 @@ export interface CompiledPattern {
   readonly source: string
   readonly score: number
   readonly regex: RegExp
+  readonly indicesRegex: RegExp | undefined
   readonly group: number
   readonly validator: Validator | undefined
   /** Lower-cased context words. */
@@ -70,6 +81,8 @@ export interface CompiledPattern {
   /** Lower-cased keywords; empty means the regex always runs. */
   readonly keywords: readonly string[]
   readonly entropy: number | undefined
+  /** See PatternDefinitionSchema `gate`. */
+  readonly gate: 'numeric' | undefined
 }
 
 /** A pattern file and the name its errors quote. */
@@ -88,7 +101,7 @@ function compileOne(
   const group = def.group ?? 0
   let regex: RegExp
   try {
-    regex = new RegExp(def.regex, `g${group > 0 ? 'd' : ''}${def.flags}`)
+    regex = new RegExp(def.regex, `g${def.flags}`)
   } catch (error) {
     throw new PiiConfigError(`${where}: regex does not compile: ${(error as Error).message}`)
   }
@@ -112,6 +125,7 @@ function compileOne(
     source: def.source,
     score: def.score,
     regex,
+    indicesRegex: group > 0 ? new RegExp(def.regex, `yd${def.flags}`) : undefined,
     group,
     validator,
     context: lower(def.context),
@@ -119,6 +133,7 @@ function compileOne(
     requireContext: def.requireContext ?? false,
     keywords: lower(def.keywords),
     entropy: def.entropy,
+    gate: def.gate,
   })
 }
 

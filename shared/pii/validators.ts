@@ -4,9 +4,11 @@ import { koreanName } from './names.ts'
 
 /**
  * `true`: confirmed (score 1.0, `validated`); `false`: not this entity (dropped);
- * `undefined`: cannot tell (the pattern's base score stands). Same as Presidio's validate_result.
+ * `undefined`: cannot tell (the pattern's base score stands) — Presidio's validate_result.
+ * A number in [0, 1] (our extension) replaces the base score: a weaker or stronger form of the
+ * entity that is not confirmed (two-syllable Korean names).
  */
-export type ValidatorResult = boolean | undefined
+export type ValidatorResult = boolean | number | undefined
 
 /** Gets the matched value (the capture group when the pattern names one). */
 export type Validator = (value: string) => ValidatorResult
