@@ -1,23 +1,15 @@
 // The example tool server: the smallest complete server, written to be copied (docs/mcp-servers.md).
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { createToolServer, type ToolServerDeps } from '../../shared/mcp/server.ts'
+import { EXAMPLE_INFO } from './info.ts'
 import { add } from './tools/add.ts'
 import { currentTime } from './tools/current-time.ts'
 import { echo } from './tools/echo.ts'
 
-/** Name and version the server reports in `initialize`. */
-export const EXAMPLE_INFO = {
-  name: 'example',
-  version: '0.1.0',
-  title: 'Example tools',
-  instructions:
-    'Small demonstration tools: echo text, add two numbers, tell the time in a time zone.',
-}
-
 /** Every tool of this server. */
 export const EXAMPLE_TOOLS = [echo, add, currentTime]
 
-/** A new example server; `deps.guard` applies the security policy and the audit log. */
+/** A new example server; `deps.guard` applies the security policy and writes the audit log. */
 export function createServer(deps: ToolServerDeps): Server {
   return createToolServer(EXAMPLE_INFO, EXAMPLE_TOOLS, deps)
 }

@@ -28,6 +28,12 @@ export {
 } from './guard-messages.ts'
 export { guardResultContent, type GuardedResult, type ScanSummary } from './guard-result.ts'
 export { ANONYMOUS, identityFromAuthInfo, type Identity } from './identity.ts'
+export {
+  initializeResult,
+  PROTOCOL_VERSIONS,
+  TOOL_SERVER_CAPABILITIES,
+  type ServerInfo,
+} from './initialize.ts'
 export { toolJsonSchema } from './json-schema.ts'
 export {
   BUILTIN_DEFAULTS,
@@ -42,7 +48,7 @@ export {
   type ToolRules,
 } from './policy-config.ts'
 export { errorResult, isJsonObject, jsonText, structuredResult, textOf } from './result.ts'
-export { createToolServer, type ServerInfo, type ToolServerDeps } from './server.ts'
+export { createToolServer, type ToolServerDeps } from './server.ts'
 export {
   defineTool,
   type HandlerOutput,

@@ -15,21 +15,12 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/t
 import { createToolContext, LOG_LEVELS, type HandlerExtra } from './context.ts'
 import { newErrorId } from './errors.ts'
 import type { Guard, GuardedCall } from './guard.ts'
+import { TOOL_SERVER_CAPABILITIES, type ServerInfo } from './initialize.ts'
 import { identityFromAuthInfo } from './identity.ts'
 import { errorResult } from './result.ts'
 import type { Tool } from './tool.ts'
 
-/** What the server tells clients about itself in `initialize`. */
-export interface ServerInfo {
-  /** Programmatic name, e.g. `example`. */
-  name: string
-  /** Version of the server, e.g. the package version. */
-  version: string
-  /** Human-readable name for UIs. Default: none. */
-  title?: string
-  /** How to use the server's tools, for the model (`InitializeResult.instructions`). Default: none. */
-  instructions?: string
-}
+export type { ServerInfo }
 
 export interface ToolServerDeps {
   /** The guard pipeline every call goes through (PII policy both ways, audit record). */
@@ -69,7 +60,7 @@ export function createToolServer(
   const server = new Server(
     { name, version, ...(title !== undefined ? { title } : {}) },
     {
-      capabilities: { tools: { listChanged: false }, logging: {} },
+      capabilities: structuredClone(TOOL_SERVER_CAPABILITIES),
       ...(instructions !== undefined ? { instructions } : {}),
       jsonSchemaValidator: lazyAjv(),
     },

@@ -3,6 +3,8 @@
 import type { Readable, Writable } from 'node:stream'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+import type { EarlyStdio } from './stdio-early.ts'
 
 export interface StdioOptions {
   /**
@@ -19,6 +21,18 @@ export interface StdioOptions {
   scrub?: (text: string) => string
   /** Exit the process when shut down. Default: true (false in tests that drive the streams). */
   exit?: boolean
+  /**
+   * Install the SIGTERM/SIGINT and uncaught-error handlers. Default: `exit`. Set false when the
+   * caller keeps its own signal handlers (and calls `close(reason)`), e.g. one installed before
+   * this server existed: removing a handler can lose a signal that is already pending.
+   */
+  handleSignals?: boolean
+  /**
+   * The early reader that may have answered `initialize` already (`listenEarly`): its bytes are
+   * replayed into the SDK transport and the SDK's second answer to that request is dropped.
+   * Its streams are used. Default: none.
+   */
+  early?: EarlyStdio
   /** Input stream. Default: `process.stdin`. */
   stdin?: Readable
   /** Output stream, for JSON-RPC only. Default: `process.stdout`. */
@@ -31,8 +45,8 @@ export type ShutdownReason = 'stdin closed' | 'stdout closed' | 'SIGTERM' | 'SIG
 export interface StdioServer {
   /** Resolves with the reason once shutdown hooks ran (just before exit). */
   readonly done: Promise<ShutdownReason>
-  /** Shuts down as if the client had gone away. */
-  close(): Promise<ShutdownReason>
+  /** Shuts down (hooks, then exit when `exit`: status 1 for `fatal error`, else 0); `reason` defaults to `stdin closed`. */
+  close(reason?: ShutdownReason): Promise<ShutdownReason>
 }
 
 /**
@@ -46,11 +60,13 @@ export interface StdioServer {
  * stdout would corrupt the JSON-RPC stream.
  */
 export async function serveStdio(server: Server, options: StdioOptions = {}): Promise<StdioServer> {
-  const stdin = options.stdin ?? process.stdin
-  const stdout = options.stdout ?? process.stdout
+  const { early } = options
+  const stdin = early?.stdin ?? options.stdin ?? process.stdin
+  const stdout = early?.stdout ?? options.stdout ?? process.stdout
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`))
   const scrub = options.scrub ?? ((text: string) => text)
   const exit = options.exit ?? true
+  const handleSignals = options.handleSignals ?? exit
   const timeoutMs = options.shutdownTimeoutMs ?? 750
 
   if (exit) {
@@ -104,7 +120,7 @@ export async function serveStdio(server: Server, options: StdioOptions = {}): Pr
   stdin.on('end', onEnd)
   stdin.on('close', onEnd)
   stdout.on('error', onStdoutError)
-  if (exit) {
+  if (handleSignals) {
     process.on('SIGTERM', onTerm)
     process.on('SIGINT', onInt)
     process.on('uncaughtException', onFatal)
@@ -114,7 +130,7 @@ export async function serveStdio(server: Server, options: StdioOptions = {}): Pr
     stdin.off('end', onEnd)
     stdin.off('close', onEnd)
     stdout.off('error', onStdoutError)
-    if (exit) {
+    if (handleSignals) {
       process.off('SIGTERM', onTerm)
       process.off('SIGINT', onInt)
       process.off('uncaughtException', onFatal)
@@ -123,8 +139,37 @@ export async function serveStdio(server: Server, options: StdioOptions = {}): Pr
   }
 
   server.onerror = (error) => log(`mcp: ${scrub(describe(error))}`)
-  await server.connect(new StdioServerTransport(stdin, stdout))
-  return { done, close: () => stop('stdin closed') }
+  const transport = new StdioServerTransport(stdin, stdout)
+  if (!early) {
+    await server.connect(transport)
+    return {
+      done,
+      close: (reason = 'stdin closed') => stop(reason, reason === 'fatal error' ? 1 : 0),
+    }
+  }
+  const { bytes, answeredId, ended } = early.handOff()
+  if (answeredId !== undefined) {
+    const send = transport.send.bind(transport)
+    let dropped = false
+    transport.send = async (message: JSONRPCMessage) => {
+      if (!dropped && 'id' in message && message.id === answeredId && !('method' in message)) {
+        dropped = true // the client has this answer already (stdio-early.ts)
+        return
+      }
+      return send(message)
+    }
+  }
+  // connect() attaches the transport's stdin listener synchronously; the bytes read early are
+  // replayed in the same tick, so nothing read later can overtake them.
+  const connected = server.connect(transport)
+  if (bytes.length > 0)
+    stdin.emit('data', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
+  await connected
+  if (ended) void stop('stdin closed')
+  return {
+    done,
+    close: (reason = 'stdin closed') => stop(reason, reason === 'fatal error' ? 1 : 0),
+  }
 }
 
 function describe(error: unknown): string {
