@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { readAuditRecords } from '../../shared/audit/read.ts'
 import { verifyAuditChain } from '../../shared/audit/verify.ts'
+import { FernetKeyRing, generateFernetKey } from '../../shared/crypto/index.ts'
 import {
   bundlePath,
   connectBundle,
@@ -97,6 +98,51 @@ test('SECURITY_POLICY_FILE reject and AUDIT_LOG_FILE: the hash chain verifies', 
   )
   assert.ok((await verifyAuditChain(log)).ok)
   assert.not.ok(log.includes(EMAIL))
+})
+
+test('FN encrypt through the bundle: FERNET_KEY encrypts results, the token decrypts back', async () => {
+  const key = generateFernetKey()
+  const policy = join(dir, 'encrypt.json')
+  writeFileSync(policy, JSON.stringify({ results: { types: { email: 'encrypt' } } }))
+  const session = await connectBundle('example', {
+    env: { SECURITY_POLICY_FILE: policy, FERNET_KEY: key },
+  })
+  try {
+    const result = await session.client.callTool({ name: 'echo', arguments: { text: EMAIL } })
+    const token = (result.structuredContent as { text: string }).text
+    assert.ok(token.startsWith('gAAAA'), token)
+    assert.is(await (await FernetKeyRing.create(key)).decryptText(token), EMAIL)
+  } finally {
+    await session.close()
+  }
+})
+
+test('a tool call right after initialize (no initialized notification) waits for the detector', async () => {
+  const server = spawnRaw(await bundlePath('example'))
+  server.send(initializeRequest())
+  await server.next()
+  server.send({
+    jsonrpc: '2.0',
+    id: 2,
+    method: 'tools/call',
+    params: { name: 'echo', arguments: { text: EMAIL } },
+  })
+  const reply = (await server.next()) as unknown as { id: number; result: CallToolResult }
+  assert.is(reply.id, 2)
+  assert.is(text(reply.result), 'kim***@example.com')
+  server.closeStdin()
+  assert.is((await within(server.exited, 5_000, 'exit')).code, 0)
+})
+
+test('a policy naming an unknown entity type: exit 1 with the field named (after initialize)', async () => {
+  const policy = join(dir, 'typo.json')
+  writeFileSync(policy, JSON.stringify({ results: { types: { emial: 'mask' } } }))
+  const server = spawnRaw(await bundlePath('example'), [], { SECURITY_POLICY_FILE: policy })
+  server.send(initializeRequest())
+  const exit = await within(server.exited, 10_000, 'exit on an unknown entity type')
+  assert.is(exit.code, 1)
+  assert.match(server.stderr(), /results\.types\.emial: unknown entity type/)
+  assert.equal(server.junk, [])
 })
 
 test('closing stdin ends the process within a second, exit 0; stdout carries only JSON-RPC', async () => {
