@@ -232,11 +232,12 @@ test('fail-closed: arguments the guard cannot scan refuse the call, with an erro
   assert.is(record?.detail, `guard_error error_id=${id}`)
 })
 
-test('one record per call: complete after complete, fail after complete do nothing', async () => {
+test('one record per call: a second complete is still guarded but not recorded again', async () => {
   const { guard, audit } = await setup()
   const started = await guard.begin({ tool: 'echo', arguments: {}, identity: ANONYMOUS })
   await started.complete(structuredResult({}, '{}'))
-  await started.complete(structuredResult({}, '{}'))
+  const again = await started.complete(structuredResult({ m: EMAIL }, EMAIL))
+  assert.is(textOf(again), 'kim***@example.com')
   started.fail('cancelled')
   const other = await guard.begin({ tool: 'echo', arguments: {}, identity: ANONYMOUS })
   other.fail('cancelled')
@@ -267,6 +268,16 @@ test('completeError: a JSON-RPC error from a proxied tool is masked and recorded
   assert.is(record?.outcome, 'error')
   assert.is(record?.detail, 'jsonrpc_error code=-32000 out=mask(email:1,phone:1)')
   await assertNoRawValues(audit)
+})
+
+test('completeError under reject: the message is withheld and names the types', async () => {
+  const { guard } = await setup({ results: { types: { email: 'reject' } } })
+  const started = await guard.begin({ tool: 'upstream', arguments: {}, identity: ANONYMOUS })
+  const error = await started.completeError({ code: -32000, message: `no account for ${EMAIL}` })
+  assert.equal(error, {
+    code: -32000,
+    message: 'the error message of upstream was withheld by the PII policy: it contains email',
+  })
 })
 
 test('configuration errors at start-up: encrypt without a key, unknown types', async () => {

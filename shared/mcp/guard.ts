@@ -79,6 +79,7 @@ export interface GuardedCall {
    * Applies the result policy to the tool's result (structured content and text blocks, also of
    * `isError` results), writes the call's audit record and returns what the client may see.
    * `detail` says why an `isError` result failed (`tool_error`, `internal_error error_id=…`).
+   * Calling it again guards again but records nothing more: one record per call.
    */
   complete(result: CallToolResult, detail?: string): Promise<CallToolResult>
   /**
@@ -194,8 +195,8 @@ export function createGuard(options: GuardOptions): Guard {
     return {
       tool,
       arguments: args,
+      // A second complete/completeError still applies the policy; only the record is once.
       async complete(result, detail) {
-        if (recorded) return result
         const guarded = await guardResultContent(results, result)
         if (guarded.kind === 'ok') {
           sides.out = guarded.summary
@@ -214,7 +215,6 @@ export function createGuard(options: GuardOptions): Guard {
         )
       },
       async completeError(error) {
-        if (recorded) return error
         const reason = `jsonrpc_error code=${Number.isSafeInteger(error.code) ? error.code : 'invalid'}`
         const guarded = await guardResultContent(results, {
           content: [{ type: 'text', text: String(error.message) }],
@@ -234,13 +234,16 @@ export function createGuard(options: GuardOptions): Guard {
         if (guarded.kind === 'rejected') {
           sides.out = guarded.summary
           finish('error', joinWords(reason, 'pii_rejected'))
-        } else {
-          const errorId = report(`guard: cannot scan an error of ${tool}`, guarded.error)
-          finish('error', joinWords(reason, `guard_error error_id=${errorId}`))
+          return {
+            code: error.code,
+            message: `the error message of ${tool} was withheld by the PII policy: it contains ${guarded.types.join(', ')}`,
+          }
         }
+        const errorId = report(`guard: cannot scan an error of ${tool}`, guarded.error)
+        finish('error', joinWords(reason, `guard_error error_id=${errorId}`))
         return {
           code: error.code,
-          message: `the error message of ${tool} was withheld by the PII policy`,
+          message: `the error message of ${tool} was withheld: it could not be checked for personal data (error id ${errorId})`,
         }
       },
       fail(detail) {
