@@ -189,7 +189,7 @@ export function initializeRequest(id: number | string = 1): JSONRPCMessage {
   }
 }
 
-/** Resolves with the exit of `exited`, or rejects after `ms`. */
+/** Resolves as `promise` does, or rejects naming `what` after `ms`. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
