@@ -4,19 +4,21 @@
 
 /**
  * The contract of a `gate: "numeric"` pattern: every match, with the characters its lookarounds
- * examine, lies within NUMERIC_MARGIN characters of a digit chain — at least 4 digits where
- * consecutive digits are at most 4 characters of `+ - . ( )` or space apart (`010-1234-5678`,
- * `+82 (0)10 …`, `M123A4567` around its chain `4567`, `서울 12-345678-90`).
+ * examine, lies between NUMERIC_MARGIN_BEFORE characters before and NUMERIC_MARGIN_AFTER after a
+ * digit chain — at least 4 digits where consecutive digits are at most 4 characters of
+ * `+ - . ( )` or space apart (`010-1234-5678`, `+82 (0)10 …`, `M123A4567` around its chain
+ * `4567`, `서울 12-345678-90`). Matches end with a digit; lookaheads read at most 2 more.
  */
-export const NUMERIC_MARGIN = 8
+export const NUMERIC_MARGIN_BEFORE = 8
+export const NUMERIC_MARGIN_AFTER = 3
 
 /** Digit chains; the repetition bound keeps it linear (RX-3), a chain that long turns it off. */
-const CHAIN = /\d(?:[+\-.() ]{0,4}\d){3,65535}/g
+const CHAIN = /(?<!\d)\d(?:[+\-.() ]{0,4}\d){3,65535}/g
 const CHAIN_CAP = 65536
 
 /** Text a gated regex runs over, and the way back to offsets in the original text. */
 export interface Haystack {
-  /** The chains (each with NUMERIC_MARGIN characters of real text around), joined by U+0000. */
+  /** The chains (each with its margins of real text around), joined by U+0000. */
   readonly text: string
   /** Maps an index in `text` to the same character's index in the original text. */
   toOriginal(index: number): number
@@ -25,7 +27,7 @@ export interface Haystack {
 const IDENTITY = (text: string): Haystack => ({ text, toOriginal: (index) => index })
 
 /**
- * Collects the digit chains, widens each by NUMERIC_MARGIN characters on both sides (merging
+ * Collects the digit chains, widens each by the margins before and after (merging
  * those whose margins meet) and joins them with U+0000, which no gated pattern matches. A match
  * of a gated pattern lies inside one widened chain, and its lookarounds see the same characters
  * as in the original text. Falls back to the whole text when the chains cover most of it.
@@ -36,8 +38,8 @@ export function numericHaystack(text: string): Haystack {
   CHAIN.lastIndex = 0
   for (let m = CHAIN.exec(text); m !== null; m = CHAIN.exec(text)) {
     if (m[0].length >= CHAIN_CAP) return IDENTITY(text)
-    const start = Math.max(0, m.index - NUMERIC_MARGIN)
-    const end = Math.min(text.length, m.index + m[0].length + NUMERIC_MARGIN)
+    const start = Math.max(0, m.index - NUMERIC_MARGIN_BEFORE)
+    const end = Math.min(text.length, m.index + m[0].length + NUMERIC_MARGIN_AFTER)
     const last = bounds.length - 1
     if (last > 0 && start <= bounds[last]!) {
       covered += end - bounds[last]!

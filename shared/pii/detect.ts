@@ -204,7 +204,8 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       const end = start + value.length
       let boosted = false
       let lowered = false
-      if (context || negative) {
+      // A confirmed finding (1.0) only changes with a negative word; skip the window otherwise.
+      if ((context || negative) && !(verdict === true && !negative)) {
         const window = text.slice(Math.max(0, start - contextWindow), start)
         // The word nearest the match wins: "server 10.0.0.1, version 1.2.3.4" lowers 1.2.3.4.
         const positive = context ? context(window) : -1

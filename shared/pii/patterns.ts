@@ -40,7 +40,7 @@ export const PatternDefinitionSchema = v.strictObject({
   group: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   /**
    * `numeric`: every match lies near a chain of at least 4 digits (the contract is
-   * NUMERIC_MARGIN in detect-gate.ts). The detector then runs the regex over those chains only,
+   * NUMERIC_MARGIN_BEFORE in detect-gate.ts). The detector then runs the regex over those chains,
    * found by one shared pre-scan, with the same findings as a full scan (detect-gate.test.ts).
    */
   gate: v.optional(v.picklist(['numeric'])),
