@@ -1,7 +1,10 @@
 // Build: one minified, self-contained ESM bundle per entry point into dist/ (esbuild).
 // Output is deterministic: same sources and lockfile give byte-identical bundles and maps.
+// Files are replaced atomically (write, then rename), so a test or server reading dist/ while
+// another build runs never sees a missing or half-written bundle; stale outputs are pruned after.
 import { build } from 'esbuild'
-import { rm } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { embedPackageVersions, thirdPartyEntries } from './third-party.mjs'
 
@@ -24,7 +27,6 @@ const banner = [
 ].join('\n')
 
 export async function buildAll({ quiet = false } = {}) {
-  await rm(`${root}/dist`, { recursive: true, force: true })
   const result = await build({
     absWorkingDir: root,
     entryPoints: Object.entries(entries).map(([out, input]) => ({ out, in: input })),
@@ -41,8 +43,21 @@ export async function buildAll({ quiet = false } = {}) {
     banner: { js: banner },
     plugins: [embedPackageVersions],
     metafile: true,
+    write: false,
     logLevel: quiet ? 'error' : 'warning',
   })
+  const dist = join(root, 'dist')
+  await mkdir(dist, { recursive: true })
+  const written = new Set()
+  for (const file of result.outputFiles) {
+    const temp = `${file.path}.${process.pid}.tmp`
+    await writeFile(temp, file.contents)
+    await rename(temp, file.path)
+    written.add(relative(dist, file.path))
+  }
+  for (const name of await readdir(dist)) {
+    if (!written.has(name) && !name.endsWith('.tmp')) await rm(join(dist, name), { force: true })
+  }
   return result
 }
 
