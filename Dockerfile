@@ -1,0 +1,30 @@
+# mcp-docker: one image for every role (OAuth2 server, gateway, stdio tool bundles, third-party
+# servers); the command picks the bundle, e.g. `docker run … mcp-docker /app/oauth2.mjs`.
+#
+# Build from the host's bundles, which `npm run build` makes first (no `npm` runs in here, so the
+# build works without a registry once the base image exists; offline: scripts/base-image.sh).
+#   npm ci && npm run build && docker build -t mcp-docker .
+FROM gcr.io/distroless/nodejs24-debian12:nonroot AS base
+
+FROM base
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="mcp-docker" \
+      org.opencontainers.image.description="MCP tool servers behind an OAuth2-protected gateway, with a PII guard and a tamper-evident audit log" \
+      org.opencontainers.image.source="https://github.com/mcp-docker/mcp-docker" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.base.name="gcr.io/distroless/nodejs24-debian12:nonroot"
+
+# Only the bundles and their licence notices (.dockerignore lets nothing else in). Owned by root
+# and not writable by the server user: the code cannot be changed from inside.
+COPY dist/ /app/
+
+# The audit log folder, owned by nonroot so a named volume mounted here starts writable by 65532
+# (Docker copies the image folder's ownership into a new volume). No shell to mkdir: copy the
+# base's empty home folder instead.
+COPY --from=base --chown=65532:65532 /home/nonroot /var/log/mcp-docker
+
+USER 65532:65532
+WORKDIR /home/nonroot
+# ENTRYPOINT is the base's /nodejs/bin/node. Compose sets the command of every service.
+CMD ["/app/oauth2.mjs"]
