@@ -1,6 +1,6 @@
 // Closed-loop HTTP load generator, run in its own process by bench/oauth2.bench.ts so the load it
 // makes never shares a thread with the server it measures. Keeps `connections` keep-alive sockets
-// busy for warm-up + duration and prints {"ok", "failed", "seconds", "rps"} as one JSON line.
+// busy for warm-up + duration and prints {"ok", "failed", "all", "seconds", "rps"} as one JSON line.
 // Usage: node bench/http-load.mjs '{"url": …, "method": …, "headers": {…}, "body": "…",
 //                                   "connections": 16, "warmupMs": 1000, "durationMs": 4000}'
 import http from 'node:http'
@@ -23,12 +23,15 @@ const request = {
 let counting = false
 let ok = 0
 let failed = 0
+/** Every completed request, warm-up included (the bench divides it by the server's CPU time). */
+let all = 0
 
 function once() {
   return new Promise((resolve) => {
     const req = http.request(request, (res) => {
       res.resume()
       res.on('end', () => {
+        all++
         if (counting) res.statusCode >= 200 && res.statusCode < 300 ? ok++ : failed++
         resolve()
       })
@@ -55,4 +58,4 @@ async function loop() {
 await Promise.all(Array.from({ length: connections }, loop))
 const seconds = (performance.now() - start) / 1000
 agent.destroy()
-process.stdout.write(`${JSON.stringify({ ok, failed, seconds, rps: ok / seconds })}\n`)
+process.stdout.write(`${JSON.stringify({ ok, failed, all, seconds, rps: ok / seconds })}\n`)

@@ -5,7 +5,7 @@
 // their own processes; rounds alternate between the servers and the median is reported.
 // Run: npm run bench -- oauth2      (targets: /hello ≥ 0.8×, token issuance ≥ 0.6×)
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -57,8 +57,29 @@ interface Load {
   body?: string
 }
 
-/** Runs the load generator in its own process; resolves with successful requests per second. */
-function load(spec: Load): Promise<number> {
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+interface Sample {
+  /** successful requests per wall-clock second */
+  rps: number
+  /** successful requests per CPU-second of the server process: insensitive to other load */
+  perCpuSecond: number
+}
+
+/** Runs the load generator in its own process against `server`; measures throughput and server CPU. */
+async function measureServer(server: ChildProcess, spec: Load): Promise<Sample> {
+  const before = cpuSeconds(server.pid!)
+  const { rps, all } = await load(spec)
+  const used = cpuSeconds(server.pid!) - before
+  return { rps, perCpuSecond: all / used }
+}
+
+/** Runs the load generator in its own process; resolves with its result. */
+function load(spec: Load): Promise<{ rps: number; all: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -77,10 +98,10 @@ function load(spec: Load): Promise<number> {
     child.stdout.on('data', (d) => (out += d))
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`load generator failed (${code})`))
-      const result = JSON.parse(out) as { ok: number; failed: number; rps: number }
+      const result = JSON.parse(out) as { ok: number; all: number; failed: number; rps: number }
       if (result.failed > 0)
         return reject(new Error(`${result.failed} requests failed against ${spec.url}`))
-      resolve(result.rps)
+      resolve(result)
     })
   })
 }
@@ -151,38 +172,45 @@ try {
     headers: { Authorization: `Bearer ${token}` },
   })
   const [oursToken, rawToken] = [await tokenOf(ours), await tokenOf(raw)]
-  const samples = {
-    tokenOurs: [] as number[],
-    tokenRaw: [] as number[],
-    helloOurs: [] as number[],
-    helloRaw: [] as number[],
-  }
+  const [oursServer, rawServer] = servers as [ChildProcess, ChildProcess]
+  const cases = [
+    {
+      label: 'POST /oauth2/token (client_secret_basic)',
+      target: '≥ 0.6×',
+      ours: tokenLoad(ours),
+      raw: tokenLoad(raw),
+    },
+    {
+      label: 'GET /hello (Bearer, verified-token cache)',
+      target: '≥ 0.8×',
+      ours: helloLoad(ours, oursToken),
+      raw: helloLoad(raw, rawToken),
+    },
+  ]
+  const samples = cases.map(() => ({ ours: [] as Sample[], raw: [] as Sample[] }))
   for (let round = 0; round < ROUNDS; round++) {
-    samples.tokenOurs.push(await load(tokenLoad(ours)))
-    samples.tokenRaw.push(await load(tokenLoad(raw)))
-    samples.helloOurs.push(await load(helloLoad(ours, oursToken)))
-    samples.helloRaw.push(await load(helloLoad(raw, rawToken)))
+    for (const [i, c] of cases.entries()) {
+      samples[i]!.ours.push(await measureServer(oursServer, c.ours))
+      samples[i]!.raw.push(await measureServer(rawServer, c.raw))
+    }
   }
   const limit = 'raw node:http + node:crypto HMAC'
   console.log(
     `${CONNECTIONS} keep-alive connections, ${ROUNDS} alternating rounds of ${DURATION_MS} ms, medians`,
   )
-  report(
-    'POST /oauth2/token (client_secret_basic)',
-    median(samples.tokenOurs),
-    median(samples.tokenRaw),
-    'req/s',
-    limit,
-    '≥ 0.6×',
-  )
-  report(
-    'GET /hello (Bearer, verified-token cache)',
-    median(samples.helloOurs),
-    median(samples.helloRaw),
-    'req/s',
-    limit,
-    '≥ 0.8×',
-  )
+  for (const [i, c] of cases.entries()) {
+    const { ours: o, raw: r } = samples[i]!
+    const pick = (list: Sample[], key: keyof Sample) => median(list.map((s) => s[key]))
+    report(c.label, pick(o, 'rps'), pick(r, 'rps'), 'req/s', limit, c.target)
+    // The same work per CPU-second of each server process: unaffected by other load on the machine.
+    report(
+      `  per server CPU-second`,
+      pick(o, 'perCpuSecond'),
+      pick(r, 'perCpuSecond'),
+      'req/CPU-s',
+      limit,
+    )
+  }
 } finally {
   for (const server of servers) server.kill('SIGTERM')
 }
