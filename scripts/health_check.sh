@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Checks a running stack from the host and prints a pass/fail table: every container running,
+# healthy and non-root; the OAuth2 metadata, token and /hello flows; one tool call through
+# `docker exec -i` as Cursor makes it. Exits 1 if any check failed.
+#
+# Usage: scripts/health_check.sh
+# Environment (the same defaults as compose.yml):
+#   MCP_CONTAINER_PREFIX (mcp), MCP_OAUTH2_PORT (8081), MCP_SECRETS_DIR (<repo>/secrets),
+#   MCP_CLIENT_ID (mcp-agent) with its secret in $MCP_SECRETS_DIR/agent_client_secret
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+prefix=${MCP_CONTAINER_PREFIX:-mcp}
+oauth2=http://localhost:${MCP_OAUTH2_PORT:-8081}
+secrets=${MCP_SECRETS_DIR:-$root/secrets}
+client_id=${MCP_CLIENT_ID:-mcp-agent}
+containers=("$prefix-oauth2" "$prefix-gateway" "$prefix-third-party")
+
+failed=0
+rows=()
+# record <check> <ok|FAIL> <detail>
+record() {
+  rows+=("$(printf '%-32s %-4s %s' "$1" "$2" "$3")")
+  [ "$2" = ok ] || failed=$((failed + 1))
+}
+
+if ! command -v docker >/dev/null || ! docker info >/dev/null 2>&1; then
+  echo "health_check: the Docker engine does not answer (is dockerd running?)" >&2
+  exit 1
+fi
+command -v curl >/dev/null || {
+  echo "health_check: curl is needed (apt-get install -y curl)" >&2
+  exit 1
+}
+
+for c in "${containers[@]}"; do
+  state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}no-healthcheck{{end}}' "$c" 2>/dev/null)
+  if [ "$state" = "running healthy" ]; then record "container $c" ok "running, healthy"
+  else record "container $c" FAIL "${state:-not found}"; fi
+  users=$(docker top "$c" -o uid,pid 2>/dev/null | tail -n +2 | awk '{print $1}' | sort -u | tr '\n' ' ')
+  if [ "$users" = "65532 " ]; then record "  runs as non-root" ok "uid 65532"
+  else record "  runs as non-root" FAIL "uids: ${users:-none}"; fi
+done
+
+metadata=$(curl -fsS --max-time 5 "$oauth2/.well-known/oauth-authorization-server" 2>&1)
+if [[ $metadata == *'"token_endpoint"'* ]]; then
+  record "oauth2 metadata (RFC 8414)" ok "$(sed -n 's/.*"issuer":"\([^"]*\)".*/issuer \1/p' <<<"$metadata")"
+else record "oauth2 metadata (RFC 8414)" FAIL "${metadata:0:100}"; fi
+
+token=
+if [ -r "$secrets/agent_client_secret" ]; then
+  response=$(curl -sS --max-time 5 -u "$client_id:$(cat "$secrets/agent_client_secret")" \
+    -d grant_type=client_credentials "$oauth2/oauth2/token" 2>&1)
+  token=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$response")
+  if [ -n "$token" ]; then record "oauth2 token ($client_id)" ok "$(sed -n 's/.*"expires_in":\([0-9]*\).*/expires in \1 s/p' <<<"$response")"
+  else record "oauth2 token ($client_id)" FAIL "${response:0:100}"; fi
+else
+  record "oauth2 token ($client_id)" FAIL "no $secrets/agent_client_secret (run scripts/init-secrets.sh)"
+fi
+
+if [ -n "$token" ]; then
+  hello=$(curl -sS --max-time 5 -H "Authorization: Bearer $token" "$oauth2/hello" 2>&1)
+  if [[ $hello == *'"authenticated_client":"'"$client_id"'"'* ]]; then record "oauth2 /hello with the token" ok "authenticated_client $client_id"
+  else record "oauth2 /hello with the token" FAIL "${hello:0:100}"; fi
+else
+  record "oauth2 /hello with the token" FAIL "no token"
+fi
+
+# One tool call over stdio, as Cursor makes it: initialize, initialized, tools/call.
+tool_call() {
+  local container=$1 bundle=$2 call=$3 reply
+  coproc MCP { docker exec -i -e AUDIT_LOG_FILE= "$container" /nodejs/bin/node "/app/$bundle.mjs" 2>/dev/null; }
+  local in=${MCP[1]:-} out=${MCP[0]:-} pid=${MCP_PID:-}
+  if [ -z "$in" ] || [ -z "$out" ]; then
+    echo "docker exec ended at once"
+    return
+  fi
+  echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"health_check","version":"1"}}}' >&"$in"
+  if ! read -r -t 15 reply <&"$out" || [[ $reply != *'"id":1'* ]]; then
+    echo "no initialize result"
+  else
+    echo '{"jsonrpc":"2.0","method":"notifications/initialized"}' >&"$in"
+    echo "$call" >&"$in"
+    reply=
+    while read -r -t 15 line <&"$out"; do
+      if [[ $line == *'"id":2'* ]]; then reply=$line; break; fi
+    done
+    echo "${reply:-no tools/call result}"
+  fi
+  eval "exec $in>&-"
+  [ -z "$pid" ] || wait "$pid" 2>/dev/null
+}
+reply=$(tool_call "$prefix-gateway" example '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3}}}')
+if [[ $reply == *'"result"'* && $reply != *'"isError":true'* && $reply == *5* ]]; then
+  record "tool call example/add (exec)" ok "2 + 3 answered"
+else record "tool call example/add (exec)" FAIL "${reply:0:100}"; fi
+
+printf '%-32s %-4s %s\n' CHECK OK DETAIL
+printf '%s\n' "${rows[@]}"
+if [ "$failed" -gt 0 ]; then
+  echo "$failed check(s) failed"
+  exit 1
+fi
+echo "all checks passed"
