@@ -7,10 +7,12 @@
 FROM gcr.io/distroless/nodejs24-debian12:nonroot AS base
 
 FROM base
+# VERSION follows package.json (a test checks it); SOURCE_URL names the repository you build from.
 ARG VERSION=0.1.0
+ARG SOURCE_URL=https://github.com/mcp-docker/mcp-docker
 LABEL org.opencontainers.image.title="mcp-docker" \
       org.opencontainers.image.description="MCP tool servers behind an OAuth2-protected gateway, with a PII guard and a tamper-evident audit log" \
-      org.opencontainers.image.source="https://github.com/mcp-docker/mcp-docker" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.base.name="gcr.io/distroless/nodejs24-debian12:nonroot"

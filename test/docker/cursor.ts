@@ -1,0 +1,99 @@
+// `.cursor/mcp.json` as the container tests use it: its entries, the same command and args aimed
+// at a test stack's containers, and one sample tools/call per server.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { root } from './engine.ts'
+import { DEFAULT_PREFIX, SERVICES, type ServiceName, type Stack } from './stack.ts'
+
+export interface CursorEntry {
+  /** The key under `mcpServers`. */
+  name: string
+  command: string
+  args: string[]
+  env?: Record<string, string>
+}
+
+/** The `mcpServers` entries of `.cursor/mcp.json`, in file order. */
+export function readCursorEntries(): CursorEntry[] {
+  const json = JSON.parse(readFileSync(join(root, '.cursor/mcp.json'), 'utf8')) as {
+    mcpServers: Record<string, Omit<CursorEntry, 'name'>>
+  }
+  return Object.entries(json.mcpServers).map(([name, entry]) => ({ name, ...entry }))
+}
+
+/** The service an entry's `docker exec` targets and the bundle it runs (`/app/<bundle>.mjs`). */
+export function entryTarget(entry: CursorEntry): { service: ServiceName; bundle: string } {
+  const service = SERVICES.find((s) => entry.args.includes(`${DEFAULT_PREFIX}-${s}`))
+  const bundle = entry.args
+    .map((a) => /^\/app\/([\w-]+)\.mjs$/.exec(a)?.[1])
+    .find((b) => b !== undefined && b !== 'guard')
+  if (!service || !bundle) {
+    throw new Error(`entry ${entry.name}: no ${DEFAULT_PREFIX}-<service> container or /app bundle`)
+  }
+  return { service, bundle }
+}
+
+/** The entry's command and args with the default container names replaced by the stack's. */
+export function entryForStack(
+  entry: CursorEntry,
+  stack: Stack,
+): { command: string; args: string[] } {
+  const names = new Map(SERVICES.map((s) => [`${DEFAULT_PREFIX}-${s}`, stack.containers[s]]))
+  return { command: entry.command, args: entry.args.map((a) => names.get(a) ?? a) }
+}
+
+export interface SampleCall {
+  tool: string
+  arguments: Record<string, unknown>
+  /** Throws when the result is not the expected one. */
+  check(result: CallToolResult): void
+}
+
+const text = (result: CallToolResult) =>
+  result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n')
+
+function expect(condition: boolean, message: string, result: CallToolResult): void {
+  if (!condition) throw new Error(`${message}: ${JSON.stringify(result).slice(0, 400)}`)
+}
+
+/**
+ * One tools/call per server of `.cursor/mcp.json`, keyed by entry name. A new entry needs one here
+ * (the test fails naming it). None of them reaches beyond this machine.
+ */
+export const SAMPLE_CALLS: Record<string, SampleCall> = {
+  example: {
+    tool: 'add',
+    arguments: { a: 2, b: 3 },
+    check: (r) => expect(!r.isError && r.structuredContent?.sum === 5, 'add(2, 3) is not 5', r),
+  },
+  'security-tools': {
+    tool: 'test_pii_detection',
+    arguments: { text: 'write to kim@example.com' },
+    check: (r) =>
+      expect(!r.isError && !text(r).includes('kim@example.com'), 'e-mail not masked', r),
+  },
+  'oauth2-tools': {
+    tool: 'get_oauth2_flow_guide',
+    arguments: {},
+    check: (r) => expect(!r.isError && text(r).includes('client_credentials'), 'no flow guide', r),
+  },
+  'sequential-thinking': {
+    tool: 'sequentialthinking',
+    arguments: {
+      thought: 'one step',
+      nextThoughtNeeded: false,
+      thoughtNumber: 1,
+      totalThoughts: 1,
+    },
+    check: (r) =>
+      expect(!r.isError && r.structuredContent?.thoughtNumber === 1, 'thought not recorded', r),
+  },
+  // Context7 answers from its web service; a call with its required argument missing is refused
+  // by the server's own validation, so the container (which has no network in tests) sends nothing.
+  context7: {
+    tool: 'resolve-library-id',
+    arguments: {},
+    check: (r) => expect(r.isError === true && /valid|required/i.test(text(r)), 'not refused', r),
+  },
+}
