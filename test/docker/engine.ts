@@ -3,7 +3,7 @@
 // offline base image stand-in. A missing or dead engine is an error that says what to do, never a
 // silent skip (DESIGN.md §5).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, openSync } from 'node:fs'
+import { existsSync, openSync, readFileSync } from 'node:fs'
 import { root } from '../support/bundle.ts'
 
 export { root }
@@ -72,6 +72,18 @@ const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]
 const engineAnswers = () =>
   spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0
 
+/** True when /var/run/docker.pid names a live process. */
+function dockerdRunning(): boolean {
+  try {
+    const pid = Number(readFileSync('/var/run/docker.pid', 'utf8').trim())
+    if (!Number.isInteger(pid) || pid <= 0) return false
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
  * Resolves when `docker info` answers. If it does not and `dockerd` is installed and we are root,
  * starts dockerd in the background (log: /var/log/dockerd.log) and waits up to `waitMs`.
@@ -92,8 +104,11 @@ export async function ensureEngine(waitMs = 60_000): Promise<void> {
     )
   }
   const logPath = existsSync('/var/log') ? '/var/log/dockerd.log' : '/tmp/dockerd.log'
-  const log = openSync(logPath, 'a')
-  spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] }).unref()
+  // A dockerd that is still starting (its pid file names a live process) is waited for, not doubled.
+  if (!dockerdRunning()) {
+    const log = openSync(logPath, 'a')
+    spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] }).unref()
+  }
   const deadline = Date.now() + waitMs
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1000))

@@ -1,0 +1,143 @@
+// The Docker helper scripts on their own: init-secrets.sh (first run, never overwrites, modes that
+// uid 65532 can read) and base-image.sh (skips its own stand-in, refuses any other image).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { bundlePath } from '../support/bundle.ts'
+import { docker, ensureBaseImage, ensureEngine, run } from './engine.ts'
+
+const CONTAINER_FILES = [
+  'fernet_keys',
+  'gateway_client_secret',
+  'jwt_secret',
+  'oauth2_clients.json',
+]
+
+const secrets = suite('init-secrets.sh')
+
+secrets(
+  'creates every secret once with modes uid/gid 65532 can read, and never overwrites',
+  async () => {
+    await bundlePath('cli')
+    const dir = join(mkdtempSync(join(tmpdir(), 'mcp-init-secrets-')), 'secrets')
+    try {
+      const env = { GATEWAY_PUBLIC_URL: 'http://localhost:18080' }
+      await run('bash', ['scripts/init-secrets.sh', dir], { env })
+      assert.equal(readdirSync(dir).sort(), ['agent_client_secret', ...CONTAINER_FILES].sort())
+      assert.is(statSync(dir).mode & 0o777, 0o700, 'folder 0700')
+      const asRoot = process.getuid?.() === 0
+      for (const name of CONTAINER_FILES) {
+        const st = statSync(join(dir, name))
+        if (asRoot) {
+          assert.is(st.mode & 0o777, 0o640, `${name} 0640`)
+          assert.is(st.gid, 65532, `${name} group 65532`)
+        } else assert.is(st.mode & 0o777, 0o644, `${name} 0644 in the 0700 folder`)
+      }
+      assert.is(statSync(join(dir, 'agent_client_secret')).mode & 0o777, 0o600)
+      assert.ok(readFileSync(join(dir, 'jwt_secret'), 'utf8').trim().length >= 32)
+      const registry = JSON.parse(readFileSync(join(dir, 'oauth2_clients.json'), 'utf8'))
+      assert.equal(
+        registry.clients.map((c: { client_id: string; audiences: string[] }) => [
+          c.client_id,
+          c.audiences,
+        ]),
+        [
+          ['mcp-gateway', ['http://localhost:18080/mcp']],
+          ['mcp-agent', []],
+        ],
+      )
+      const text = JSON.stringify(registry)
+      for (const name of ['gateway_client_secret', 'agent_client_secret']) {
+        const secret = readFileSync(join(dir, name), 'utf8').trim()
+        assert.ok(secret.length >= 32, `${name} is a generated secret`)
+        assert.not.ok(text.includes(secret), `${name} is stored as a hash only`)
+      }
+
+      const before = Object.fromEntries(
+        readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')]),
+      )
+      await run('bash', ['scripts/init-secrets.sh', dir], { env })
+      for (const [name, content] of Object.entries(before)) {
+        assert.is(readFileSync(join(dir, name), 'utf8'), content, `${name} kept`)
+      }
+
+      // A registered client whose secret file is lost cannot be recovered: refuse, say what to do.
+      rmSync(join(dir, 'agent_client_secret'))
+      const lost = await run('bash', ['scripts/init-secrets.sh', dir], { env, allowFail: true })
+      assert.is(lost.code, 1)
+      assert.match(lost.stderr, /"mcp-agent" is registered .* clients remove mcp-agent/)
+      assert.is(
+        readFileSync(join(dir, 'oauth2_clients.json'), 'utf8'),
+        before['oauth2_clients.json'],
+      )
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true })
+    }
+  },
+)
+
+secrets.run()
+
+const base = suite('base-image.sh')
+
+base('skips its own stand-in and refuses to overwrite any other image under the tag', async () => {
+  await ensureEngine()
+  await ensureBaseImage()
+  const present = await run('bash', ['scripts/base-image.sh'])
+  assert.match(present.stderr, /offline stand-in already present/)
+
+  const tag = `mcp-test-foreign-base:${process.pid}`
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-foreign-'))
+  try {
+    writeFileSync(join(dir, 'marker'), 'an image this script did not make\n')
+    await run('tar', ['-C', dir, '-cf', join(dir, 'image.tar'), 'marker'])
+    await docker(['import', join(dir, 'image.tar'), tag])
+    const id = (await docker(['image', 'inspect', '-f', '{{.Id}}', tag])).stdout
+    const refused = await run('bash', ['scripts/base-image.sh', '--force'], {
+      env: { MCP_BASE_IMAGE: tag },
+      allowFail: true,
+    })
+    assert.is(refused.code, 1)
+    assert.match(refused.stderr, /is not an offline stand-in .* refusing to overwrite it/)
+    const after = await docker(['image', 'inspect', '-f', '{{.Id}}', tag])
+    assert.is(after.stdout, id, 'the foreign image is untouched')
+  } finally {
+    await docker(['image', 'rm', '-f', tag], { allowFail: true })
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+base(
+  'the stand-in: node at /nodejs/bin/node as 65532, CA certificates, passwd entries, /tmp 1777',
+  async () => {
+    await ensureEngine()
+    await ensureBaseImage()
+    const { stdout } = await docker([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      'gcr.io/distroless/nodejs24-debian12:nonroot',
+      '-e',
+      `const fs = require('fs'); console.log(JSON.stringify({
+       major: Number(process.versions.node.split('.')[0]), uid: process.getuid(), cwd: process.cwd(),
+       certs: fs.statSync('/etc/ssl/certs/ca-certificates.crt').size > 1000,
+       nonroot: fs.readFileSync('/etc/passwd', 'utf8').includes('nonroot:x:65532:65532:'),
+       tmp: (fs.statSync('/tmp').mode & 0o7777).toString(8),
+       home: fs.statSync('/home/nonroot').uid }))`,
+    ])
+    assert.equal(JSON.parse(stdout), {
+      major: 24,
+      uid: 65532,
+      cwd: '/home/nonroot',
+      certs: true,
+      nonroot: true,
+      tmp: '1777',
+      home: 65532,
+    })
+  },
+)
+
+base.run()
