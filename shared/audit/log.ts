@@ -2,7 +2,7 @@
 import { AuditError } from './errors.ts'
 import { normalizeEvent, type Scrubber } from './normalize.ts'
 import { GENESIS_PREV, HASH_PATTERN, type AuditEvent, type AuditRecord } from './record.ts'
-import { sealRecord } from './seal.ts'
+import { sealRecord, type HexDigest } from './seal.ts'
 
 /** Where lines go: a file, a stream, memory. */
 export interface AuditSink {
@@ -41,6 +41,12 @@ export interface AuditLogOptions {
    * burst of a sink (again only after that sink has written successfully).
    */
   onSinkError?: (error: unknown, sink: AuditSink) => void
+  /**
+   * SHA-256 (lowercase hex) used to seal records. Default: Web Crypto's `crypto.subtle.digest`.
+   * Node entries pass `node:crypto`'s synchronous hash (shared/node/sha256.ts): the same
+   * digest, without Web Crypto's per-call cost on Node (≈ 59 µs vs 1.5 µs per record).
+   */
+  digest?: HexDigest
 }
 
 export interface AuditLog {
@@ -64,7 +70,7 @@ export interface AuditLog {
 }
 
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const { sinks, resume, clock = () => new Date(), scrub, onSinkError } = options
+  const { sinks, resume, clock = () => new Date(), scrub, onSinkError, digest } = options
   if (
     !Array.isArray(sinks) ||
     sinks.length === 0 ||
@@ -168,7 +174,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       const ts = clock().toISOString()
       // Sealing is serialised: each record needs the previous one's hash (LOG chain rule).
       const sealed = sealing.then(async () => {
-        const result = await sealRecord({ ts, seq: head.seq + 1, ...fields, prev: head.prev })
+        const body = { ts, seq: head.seq + 1, ...fields, prev: head.prev }
+        const result = await sealRecord(body, digest)
         head.prev = result.record.hash
         head.seq = result.record.seq
         return { record: result.record, written: enqueue(result.line) }

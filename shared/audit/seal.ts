@@ -2,6 +2,9 @@
 import { sha256Hex } from './hash.ts'
 import { canonicalBody, lineOf, type AuditBody, type AuditRecord } from './record.ts'
 
+/** Lowercase hex SHA-256 of UTF-8 text; synchronous implementations are welcome (hot path). */
+export type HexDigest = (text: string) => string | Promise<string>
+
 /** A sealed record and its line (ending with `\n`). */
 export interface SealedRecord {
   record: AuditRecord
@@ -12,9 +15,12 @@ export interface SealedRecord {
  * Computes `hash` over the canonical body (the chain rule in `record.ts`) and returns the record
  * with its line. `body` must already be normalised (see `normalizeEvent`).
  */
-export async function sealRecord(body: AuditBody): Promise<SealedRecord> {
+export async function sealRecord(
+  body: AuditBody,
+  digest: HexDigest = sha256Hex,
+): Promise<SealedRecord> {
   const text = canonicalBody(body)
-  const hash = await sha256Hex(text)
+  const hash = await digest(text)
   const line = lineOf(text, hash)
   return { record: JSON.parse(line) as AuditRecord, line }
 }

@@ -8,6 +8,7 @@ import {
 } from '../audit/log.ts'
 import { createFileSink, type FileSink, type FileSinkOptions } from './audit-file-sink.ts'
 import { readAuditTail } from './audit-tail.ts'
+import { sha256Hex as nodeSha256Hex } from './sha256.ts'
 
 export interface AuditFileLogOptions
   extends FileSinkOptions, Omit<AuditLogOptions, 'sinks' | 'resume'> {
@@ -59,6 +60,7 @@ export async function openAuditFileLog(options: AuditFileLogOptions): Promise<Au
   }
   await sink.open()
   const log = createAuditLog({
+    digest: nodeSha256Hex,
     ...logOptions,
     sinks: [sink, ...extraSinks],
     resume: head ?? undefined,

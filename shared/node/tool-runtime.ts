@@ -19,6 +19,7 @@ import type { Detector } from '../pii/types.ts'
 import { openAuditFileLog } from './audit-file-log.ts'
 import { createStreamSink } from './audit-stream-sink.ts'
 import { readSecret, readVar, type Env } from './env.ts'
+import { sha256Hex } from './sha256.ts'
 
 /**
  * Environment variables read:
@@ -122,7 +123,7 @@ export async function startToolRuntime(
         problems.add(`AUDIT_LOG_FILE: cannot open ${auditPath} (${errorCode(error)})`)
       }
     } else {
-      audit = createAuditLog({ sinks: [createStreamSink(stderr)], scrub })
+      audit = createAuditLog({ sinks: [createStreamSink(stderr)], scrub, digest: sha256Hex })
     }
   }
   problems.throwIfAny()

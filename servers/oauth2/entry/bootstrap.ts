@@ -109,7 +109,7 @@ async function registeredClients(
 
 async function auditLog(config: OAuth2Config): Promise<AuditLog> {
   if (config.auditLogFile === undefined) {
-    return createAuditLog({ sinks: [createStreamSink(process.stderr)] })
+    return createAuditLog({ sinks: [createStreamSink(process.stderr)], digest: sha256Hex })
   }
   const log = await openAuditFileLog({ path: config.auditLogFile })
   try {
