@@ -82,9 +82,9 @@ test('MD-2: an issuer other than OAUTH2_ISSUER is a problem (RFC 8414 §3.3)', a
 
 test('reachable but not healthy: /health failing while the metadata answers', async () => {
   const tools = await connectTools()
-  const fetch: Fetch = (input, init) =>
+  const fetch: Fetch = async (input, init) =>
     new URL(input).pathname === '/health'
-      ? Promise.resolve(new Response('{"status":"down"}', { status: 503 }))
+      ? new Response('{"status":"down"}', { status: 503 })
       : tools.oauth2.app.request(input, init)
   await tools.close()
   const { result, status: s } = await status({ fetch })
