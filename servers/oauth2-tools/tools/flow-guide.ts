@@ -103,6 +103,7 @@ export function flowGuide(config: OAuth2ToolsConfig): Guide {
     },
   ]
   const notes = [
+    'The commands are for bash (read -s, ${TOKEN:0:12}) and use jq to pick access_token from the JSON.',
     'Tokens expire (expires_in, 1800 s by default): request a new one rather than storing it.',
     "The same token, requested for the gateway's resource (the server's default), is what a remote MCP client sends to the gateway's /mcp as Authorization: Bearer.",
     'Never paste a token or secret into a chat or a log; the MCP guard masks them in tool results.',
