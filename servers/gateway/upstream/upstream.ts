@@ -1,0 +1,455 @@
+// One upstream tool server behind the gateway, as a supervised MCP client connection: the SDK
+// `Client` over whatever transport `open()` gives (the in-process link, or a stdio child), its
+// tool list, calls with timeout and cancellation, notifications routed to the call they belong
+// to, and reconnection with capped exponential backoff when the connection closes.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
+import {
+  CallToolResultSchema,
+  ListToolsResultSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type JSONRPCMessage,
+  type LoggingMessageNotification,
+  type Progress,
+  type RequestId,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js'
+import { DEFAULT_BACKOFF, restartDelay, type BackoffOptions } from './backoff.ts'
+import { UpstreamError } from './errors.ts'
+import type { LinkMessageExtra, LinkSendOptions } from './link.ts'
+
+/**
+ * `in-process`: a server mounted through the in-process link, which says which request a
+ * notification relates to. `child`: a stdio process; its log notifications carry no request, so
+ * one is given to a call only when that call is the only one running on the child.
+ */
+export type UpstreamKind = 'in-process' | 'child'
+
+/** `connecting` (first attempt), `ready`, `restarting` (waiting to reconnect), `stopped` (closed). */
+export type UpstreamState = 'connecting' | 'ready' | 'restarting' | 'stopped'
+
+/** How to reach one upstream server, and its limits. */
+export interface UpstreamSpec {
+  /** Server name from the configuration (tool name prefix, logs, error messages). */
+  name: string
+  kind: UpstreamKind
+  /** Opens a new transport to the server: called at start and at every restart. */
+  open: () => Promise<Transport> | Transport
+  /** Longest wait for a call's result, ms; a progress notification restarts it. Default 60 000. */
+  callTimeoutMs?: number
+  /** Longest total time of a call, progress or not, ms. Default 600 000. */
+  maxCallMs?: number
+  /** Longest wait for connect + initialize + tools/list, ms. Default 15 000. */
+  connectTimeoutMs?: number
+  /** Restart delays after the connection closes or an attempt fails. */
+  restart?: BackoffOptions
+}
+
+/** The `params` of a `notifications/message` (MCP logging). */
+export type LogParams = LoggingMessageNotification['params']
+
+/** Per-call options of `Upstream.call`. */
+export interface UpstreamCallOptions {
+  /** Aborting it cancels the call upstream (`notifications/cancelled`). */
+  signal?: AbortSignal
+  /** Caller identity for in-process servers (`extra.authInfo`); its `token` must be ''. */
+  authInfo?: AuthInfo
+  /** Progress of the call; when given, the upstream is asked for progress (a progressToken). */
+  onprogress?: (progress: Progress) => void
+  /** Log notifications the upstream sent for this call. */
+  onlog?: (params: LogParams) => void
+}
+
+export interface UpstreamOptions {
+  /** Operator log (start, crash, restart lines). Default: none. */
+  log?: (line: string) => void
+  /** Called after the tool list changed: first connect, a reconnect with other tools, list_changed. */
+  onToolsChanged?: (upstream: Upstream) => void
+  /** A log notification that belongs to no call (kept out of every client's stream). */
+  onUnroutedLog?: (upstream: Upstream, params: LogParams) => void
+  /** Current time in ms. Default `Date.now`. */
+  clock?: () => number
+  /** `clientInfo` the gateway sends in `initialize`. */
+  clientInfo?: { name: string; version: string }
+}
+
+/** A supervised upstream connection. */
+export interface Upstream {
+  readonly name: string
+  readonly kind: UpstreamKind
+  readonly state: UpstreamState
+  /** The tools as last listed; kept while restarting; undefined until the first listing. */
+  readonly tools: readonly Tool[] | undefined
+  /** `serverInfo` and `instructions` of the last `initialize`. */
+  readonly server: { name: string; version: string; instructions?: string } | undefined
+  /** Connections lost or attempts failed since start. */
+  readonly failures: number
+  /** Calls running now. */
+  readonly inflight: number
+  /** Connects; resolves when connected or when the first attempt failed (a retry is scheduled). */
+  start(): Promise<void>
+  /**
+   * Calls `tool` with `args`. Resolves with the upstream's result (`isError` results included);
+   * rejects with an `UpstreamError` (not connected, crashed, timed out, cancelled, shutting down)
+   * or with the SDK's `McpError` for a JSON-RPC error the upstream answered.
+   */
+  call(
+    tool: string,
+    args: Record<string, unknown>,
+    options?: UpstreamCallOptions,
+  ): Promise<CallToolResult>
+  /** Stops supervising and closes the connection (a child is ended). Idempotent. */
+  close(): Promise<void>
+}
+
+/** `_meta` key marking our own tools/call requests on their way out (stripped before sending). */
+const CALL_KEY = 'dev.mcp-docker.gateway/call'
+/** A timeout far beyond ours: the SDK's own request timer must never be the one that fires. */
+const SDK_TIMEOUT_MS = 2 ** 31 - 1
+
+interface CallContext {
+  authInfo?: AuthInfo
+  onlog?: (params: LogParams) => void
+  onprogress?: (progress: Progress) => void
+  /** `ended` of the connection when the call started (child log attribution). */
+  endedBefore?: number
+}
+
+interface Connection {
+  client: Client
+  closed: boolean
+  connectedAt: number
+  /** Calls in flight by the JSON-RPC id our client gave them. */
+  byId: Map<RequestId, CallContext>
+  /** Calls ended on this connection so far (answered, failed, cancelled or timed out). */
+  ended: number
+}
+
+const isRequest = (
+  m: JSONRPCMessage,
+): m is Extract<JSONRPCMessage, { method: string; id: RequestId }> => 'method' in m && 'id' in m
+const isResponse = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { id: RequestId }> =>
+  !('method' in m) && 'id' in m
+
+export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}): Upstream {
+  const { name, kind } = spec
+  const callTimeoutMs = spec.callTimeoutMs ?? 60_000
+  const maxCallMs = spec.maxCallMs ?? 600_000
+  const connectTimeoutMs = spec.connectTimeoutMs ?? 15_000
+  const backoff = { ...DEFAULT_BACKOFF, ...spec.restart }
+  const clock = options.clock ?? Date.now
+  const log = options.log ?? (() => {})
+  const clientInfo = options.clientInfo ?? { name: 'mcp-docker-gateway', version: '0.1.0' }
+
+  let state: UpstreamState = 'connecting'
+  /** Read through a call so TypeScript does not narrow it across awaits. */
+  const stopped = () => state === 'stopped'
+  let tools: Tool[] | undefined
+  let server: Upstream['server']
+  let failures = 0
+  let inflight = 0
+  let connection: Connection | undefined
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let retryAt: number | undefined
+  let attempt: Promise<void> | undefined
+  const pending = new Map<number, CallContext>()
+  let callSeq = 0
+
+  const upstream: Upstream = {
+    name,
+    kind,
+    get state() {
+      return state
+    },
+    get tools() {
+      return tools
+    },
+    get server() {
+      return server
+    },
+    get failures() {
+      return failures
+    },
+    get inflight() {
+      return inflight
+    },
+    start: () => (attempt ??= connect()),
+    call,
+    close,
+  }
+
+  /** Wraps the transport: strips our call marker, adds authInfo, routes log notifications. */
+  function instrument(inner: Transport, conn: () => Connection | undefined): Transport {
+    const outer: Transport = {
+      start: () => inner.start(),
+      close: () => inner.close(),
+      async send(message, sendOptions) {
+        if (isRequest(message) && message.method === 'tools/call') {
+          const params = message.params as { _meta?: Record<string, unknown> } | undefined
+          const key = params?._meta?.[CALL_KEY]
+          const context = typeof key === 'number' ? pending.get(key) : undefined
+          if (context) {
+            const { [CALL_KEY]: _, ...meta } = params!._meta!
+            const stripped = {
+              ...message,
+              params: { ...params, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) },
+            }
+            if (Object.keys(meta).length === 0)
+              delete (stripped.params as { _meta?: unknown })._meta
+            conn()?.byId.set(message.id, context)
+            const linkOptions: LinkSendOptions = { ...sendOptions }
+            if (context.authInfo) linkOptions.authInfo = context.authInfo
+            return inner.send(stripped, linkOptions)
+          }
+        }
+        return inner.send(message, sendOptions)
+      },
+    }
+    if (inner.setProtocolVersion)
+      outer.setProtocolVersion = (version) => inner.setProtocolVersion?.(version)
+    inner.onclose = () => outer.onclose?.()
+    inner.onerror = (error) => outer.onerror?.(error)
+    inner.onmessage = (message: JSONRPCMessage, extra?: LinkMessageExtra) => {
+      const current = conn()
+      // Progress is routed here, synchronously, by our own progressToken: the SDK defers
+      // notifications to a microtask and drops progress that arrives in the same read as the
+      // response (its handler is gone by then).
+      if (
+        'method' in message &&
+        !('id' in message) &&
+        message.method === 'notifications/progress'
+      ) {
+        const { progressToken, ...progress } = message.params as Progress & {
+          progressToken?: unknown
+        }
+        const context = typeof progressToken === 'number' ? pending.get(progressToken) : undefined
+        context?.onprogress?.(progress as Progress)
+        return
+      }
+      if ('method' in message && !('id' in message) && message.method === 'notifications/message') {
+        const params = message.params as LogParams
+        let context: CallContext | undefined
+        if (extra?.relatedRequestId !== undefined)
+          context = current?.byId.get(extra.relatedRequestId)
+        else if (kind === 'child' && current?.byId.size === 1) {
+          // A child's log line names no request: it goes to a call only when that call is the
+          // only one running and no other call ended since it began (whose late lines it could be).
+          const only = current.byId.values().next().value!
+          if (only.endedBefore === current.ended) context = only
+        }
+        if (context?.onlog) context.onlog(params)
+        else options.onUnroutedLog?.(upstream, params)
+        return
+      }
+      if (isResponse(message)) current?.byId.delete(message.id)
+      outer.onmessage?.(message, extra)
+    }
+    return outer
+  }
+
+  async function connect(): Promise<void> {
+    retryTimer = undefined
+    retryAt = undefined
+    if (state === 'stopped') return
+    let conn: Connection | undefined
+    let transport: Transport | undefined
+    try {
+      transport = await spec.open()
+      const client = new Client(clientInfo, { capabilities: {} })
+      conn = { client, closed: false, connectedAt: clock(), byId: new Map(), ended: 0 }
+      const current = conn
+      client.onclose = () => onClosed(current)
+      client.onerror = () => {} // transport noise; a lost connection arrives as onclose
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        if (connection === current) void relist(current)
+      })
+      await client.connect(
+        instrument(transport, () => current),
+        { timeout: connectTimeoutMs },
+      )
+      const listed = await listAll(client)
+      if (stopped() || current.closed) {
+        await client.close().catch(() => {})
+        return
+      }
+      connection = current
+      current.connectedAt = clock()
+      const info = client.getServerVersion()
+      server = info
+        ? {
+            name: info.name,
+            version: info.version,
+            ...(client.getInstructions() ? { instructions: client.getInstructions()! } : {}),
+          }
+        : undefined
+      state = 'ready'
+      log(`${name}: connected (${listed.length} tools)`)
+      setTools(listed)
+    } catch (error) {
+      failures++
+      if (conn) {
+        conn.closed = true
+        await conn.client.close().catch(() => {})
+      } else await transport?.close().catch(() => {})
+      if (stopped()) return
+      log(`${name}: cannot connect (${describe(error)})`)
+      scheduleRetry()
+    }
+  }
+
+  function setTools(listed: Tool[]): void {
+    const changed = tools === undefined || JSON.stringify(tools) !== JSON.stringify(listed)
+    tools = listed
+    if (changed) options.onToolsChanged?.(upstream)
+  }
+
+  async function relist(conn: Connection): Promise<void> {
+    try {
+      const listed = await listAll(conn.client)
+      if (connection === conn) setTools(listed)
+    } catch (error) {
+      log(`${name}: tools/list after list_changed failed (${describe(error)})`)
+    }
+  }
+
+  async function listAll(client: Client): Promise<Tool[]> {
+    const all: Tool[] = []
+    let cursor: string | undefined
+    for (let page = 0; page < 100; page++) {
+      const result = await client.request(
+        { method: 'tools/list', params: cursor === undefined ? {} : { cursor } },
+        ListToolsResultSchema,
+        { timeout: connectTimeoutMs },
+      )
+      all.push(...result.tools)
+      cursor = result.nextCursor
+      if (cursor === undefined) break
+    }
+    return all
+  }
+
+  function onClosed(conn: Connection): void {
+    conn.closed = true
+    if (connection !== conn) return
+    connection = undefined
+    if (state === 'stopped') return
+    const lived = clock() - conn.connectedAt
+    if (lived >= backoff.stableAfterMs) failures = 0
+    failures++
+    log(`${name}: connection closed after ${lived} ms`)
+    scheduleRetry()
+  }
+
+  function scheduleRetry(): void {
+    state = 'restarting'
+    const delay = restartDelay(failures, backoff)
+    retryAt = clock() + delay
+    log(`${name}: next connection attempt in ${delay} ms`)
+    retryTimer = setTimeout(() => void connect(), delay)
+    ;(retryTimer as { unref?: () => void }).unref?.()
+  }
+
+  async function call(
+    tool: string,
+    args: Record<string, unknown>,
+    callOptions: UpstreamCallOptions = {},
+  ): Promise<CallToolResult> {
+    const conn = connection
+    if (state === 'stopped') throw new UpstreamError('closed', name, 'the gateway is shutting down')
+    if (!conn || state !== 'ready') {
+      const wait = retryAt === undefined ? undefined : Math.max(0, retryAt - clock())
+      const when = wait === undefined ? '' : ` (next attempt in ${Math.ceil(wait / 1000)} s)`
+      throw new UpstreamError(
+        'unavailable',
+        name,
+        state === 'connecting'
+          ? `server ${name} is starting; try again shortly`
+          : `server ${name} is restarting${when}; try again shortly`,
+        wait,
+      )
+    }
+    const { signal, onprogress } = callOptions
+    if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the call was cancelled')
+    const key = ++callSeq
+    const context: CallContext = { endedBefore: conn.ended }
+    if (callOptions.authInfo) context.authInfo = callOptions.authInfo
+    if (callOptions.onlog) context.onlog = callOptions.onlog
+
+    // Our own timers (not the SDK's) so that a timeout is told apart from an upstream error code.
+    const abort = new AbortController()
+    let timedOut = false
+    const expire = () => {
+      timedOut = true
+      abort.abort(new Error('timed out'))
+    }
+    let idle = setTimeout(expire, callTimeoutMs)
+    const total = setTimeout(expire, maxCallMs)
+    if (onprogress) {
+      context.onprogress = (progress) => {
+        clearTimeout(idle)
+        idle = setTimeout(expire, callTimeoutMs)
+        onprogress(progress)
+      }
+    }
+    pending.set(key, context)
+    const onAbort = () => abort.abort(new Error('cancelled by the client'))
+    signal?.addEventListener('abort', onAbort, { once: true })
+    inflight++
+    try {
+      // `key` doubles as the progressToken: unique per upstream connection, routed in instrument().
+      const meta = { [CALL_KEY]: key, ...(onprogress ? { progressToken: key } : {}) }
+      return await conn.client.request(
+        { method: 'tools/call', params: { name: tool, arguments: args, _meta: meta } },
+        CallToolResultSchema,
+        { signal: abort.signal, timeout: SDK_TIMEOUT_MS },
+      )
+    } catch (error) {
+      if (timedOut)
+        throw new UpstreamError(
+          'timeout',
+          name,
+          `tool ${tool} of server ${name} did not answer within ${Math.round(callTimeoutMs / 1000)} s; the call was cancelled`,
+        )
+      if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the call was cancelled')
+      if (conn.closed)
+        throw new UpstreamError(
+          'crashed',
+          name,
+          stopped()
+            ? 'the gateway is shutting down'
+            : `server ${name} stopped while the call was running; it is being restarted, try again shortly`,
+        )
+      throw error
+    } finally {
+      inflight--
+      clearTimeout(idle)
+      clearTimeout(total)
+      signal?.removeEventListener('abort', onAbort)
+      pending.delete(key)
+      conn.ended++
+      // A cancelled or timed-out call gets no response: forget its id here.
+      for (const [id, entry] of conn.byId) if (entry === context) conn.byId.delete(id)
+    }
+  }
+
+  async function close(): Promise<void> {
+    if (state === 'stopped') return
+    state = 'stopped'
+    if (retryTimer !== undefined) clearTimeout(retryTimer)
+    const conn = connection
+    connection = undefined
+    if (conn) {
+      conn.closed = true
+      await conn.client.close().catch(() => {})
+    }
+  }
+
+  return upstream
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message.slice(0, 300)
+  return 'unknown error'
+}
