@@ -144,3 +144,22 @@ export async function collectRecords(
     window = Math.min(maxScan, window * 4)
   }
 }
+
+/** The free-text fields of a record (every other field is a number, enum, hash or count map). */
+const TEXT_FIELDS = ['tool', 'client_id', 'jti', 'request_id', 'detail'] as const
+
+/**
+ * The record with its free-text fields passed through `scrub` (the guard's PII labeller). Our
+ * logger scrubs them when it writes (LOG-2), but a log written by another program may not have:
+ * the audit tools never hand out what the log should not hold.
+ */
+export function scrubRecord(record: AuditRecord, scrub: (text: string) => string): AuditRecord {
+  let copy: AuditRecord | undefined
+  for (const field of TEXT_FIELDS) {
+    const value = record[field]
+    if (value === undefined) continue
+    const clean = scrub(value)
+    if (clean !== value) (copy ??= { ...record })[field] = clean
+  }
+  return copy ?? record
+}
