@@ -5,14 +5,15 @@
 // Run: npm run build && npm run bench -- docker
 import { spawn } from 'node:child_process'
 import { ensureBaseImage, ensureEngine, docker, BASE_IMAGE } from '../test/docker/engine.ts'
+import { entryTarget, readCursorEntries } from '../test/docker/cursor.ts'
 import { buildImage } from '../test/docker/image.ts'
 import { report } from './report.ts'
 
 const IMAGE = 'mcp-docker:bench'
 /** Samples per candidate (≥ 10), interleaved so that outside load hits every candidate alike. */
 const RUNS = 12
-/** Stdio bundles measured (those `.cursor/mcp.json` starts with `docker exec -i`). */
-const BUNDLES = ['example', 'sequential-thinking', 'context7']
+/** Stdio bundles measured: those `.cursor/mcp.json` starts with `docker exec -i`. */
+const BUNDLES = [...new Set(readCursorEntries().map((entry) => entryTarget(entry).bundle))]
 
 /** The floor: node plus a line reader and one hand-written `initialize` answer. */
 const BARE_RESPONDER = `let b = ''

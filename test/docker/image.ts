@@ -19,6 +19,8 @@ import { docker, root } from './engine.ts'
 export const REQUIRED_BUNDLES = [
   'oauth2',
   'example',
+  'security-tools',
+  'oauth2-tools',
   'sequential-thinking',
   'context7',
   'healthcheck',

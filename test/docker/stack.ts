@@ -101,7 +101,7 @@ export async function startStack(): Promise<Stack> {
     MCP_GATEWAY_PORT: String(ports.gateway),
     MCP_SECRETS_DIR: secretsDir,
     MCP_BUILD_CONTEXT: context,
-    MCP_HEALTH_INTERVAL: '3s',
+    MCP_HEALTH_INTERVAL: '4s',
   }
   const base = [...composeCommand()]
   const files = ['-p', project, '-f', 'compose.yml', '-f', 'test/docker/compose.test.yml']
