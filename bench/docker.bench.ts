@@ -12,8 +12,22 @@ import { report } from './report.ts'
 const IMAGE = 'mcp-docker:bench'
 /** Samples per candidate (≥ 10), interleaved so that outside load hits every candidate alike. */
 const RUNS = 12
-/** Stdio bundles measured: those `.cursor/mcp.json` starts with `docker exec -i`. */
-const BUNDLES = [...new Set(readCursorEntries().map((entry) => entryTarget(entry).bundle))]
+/**
+ * What `.cursor/mcp.json` runs after `docker exec -i <container>`, per entry; entries through the
+ * guard are also measured without it (`<name> unguarded`) to show what the guard costs.
+ */
+function cursorCommands(): Record<string, string[]> {
+  const commands: Record<string, string[]> = {}
+  for (const entry of readCursorEntries()) {
+    const { service, bundle } = entryTarget(entry)
+    const command = entry.args.slice(entry.args.indexOf(`mcp-${service}`) + 1)
+    commands[entry.name] = command
+    if (command.includes('/app/guard.mjs')) {
+      commands[`${entry.name} unguarded`] = ['/nodejs/bin/node', `/app/${bundle}.mjs`]
+    }
+  }
+  return commands
+}
 
 /** The floor: node plus a line reader and one hand-written `initialize` answer. */
 const BARE_RESPONDER = `let b = ''
@@ -104,10 +118,11 @@ await docker([
   '/app/hold.mjs',
 ])
 try {
+  const commands = cursorCommands()
   const candidates: Record<string, string[]> = {
     bare: [container, '/nodejs/bin/node', '-e', BARE_RESPONDER],
     ...Object.fromEntries(
-      BUNDLES.map((b) => [b, [container, '/nodejs/bin/node', `/app/${b}.mjs`]]),
+      Object.entries(commands).map(([name, command]) => [name, [container, ...command]]),
     ),
   }
   const samples: Record<string, number[]> = Object.fromEntries(
@@ -120,11 +135,13 @@ try {
     for (const name of order) samples[name]!.push(await execToInitialize(candidates[name]!))
   }
   const floor = median(samples.bare!)
-  console.log(`docker exec -i → initialize, median of ${RUNS} runs each:`)
-  for (const bundle of BUNDLES) {
+  console.log(
+    `docker exec -i → initialize (.cursor/mcp.json commands), median of ${RUNS} runs each:`,
+  )
+  for (const name of Object.keys(commands)) {
     report(
-      `  ${bundle}.mjs`,
-      median(samples[bundle]!),
+      `  ${name}`,
+      median(samples[name]!),
       floor,
       'ms',
       'bare node responder, same container',

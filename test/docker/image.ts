@@ -23,6 +23,7 @@ export const REQUIRED_BUNDLES = [
   'oauth2-tools',
   'sequential-thinking',
   'context7',
+  'guard',
   'healthcheck',
   'hold',
   'cli',
