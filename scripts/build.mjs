@@ -15,6 +15,8 @@ export const entries = {
   cli: 'cli/main.ts',
   oauth2: 'servers/oauth2/entry/node.ts',
   example: 'servers/example/entry/stdio.ts',
+  'oauth2-tools': 'servers/oauth2-tools/entry/stdio.ts',
+  guard: 'servers/guard/entry/stdio.ts',
   'security-tools': 'servers/security-tools/entry/stdio.ts',
   healthcheck: 'scripts/healthcheck.ts',
   hold: 'scripts/hold.ts',

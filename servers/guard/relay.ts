@@ -1,0 +1,359 @@
+// The guard's relay between an MCP client and a child MCP server, one JSON-RPC line at a time:
+// `tools/call` requests go through the argument policy, their answers through the result policy
+// (one audit record per call); every other message passes unchanged (re-serialized), both ways.
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js'
+import { newErrorId } from '../../shared/mcp/errors.ts'
+import type { Guard, GuardedCall } from '../../shared/mcp/guard.ts'
+import {
+  guardToolCallRequest,
+  guardToolCallResponse,
+  isToolCallRequest,
+} from '../../shared/mcp/guard-messages.ts'
+import { ANONYMOUS, type Identity } from '../../shared/mcp/identity.ts'
+import { errorResult } from '../../shared/mcp/result.ts'
+import type { OversizeLine } from './lines.ts'
+import { recoverId } from './recover-id.ts'
+import { sanitizeToolResult } from './sanitize-result.ts'
+
+/** A JSON-RPC message as parsed: only its shape as far as the relay looks is assumed. */
+type Message = Record<string, unknown>
+type Id = string | number
+
+export interface RelayOptions {
+  /** The guard pipeline (policy both ways, audit record). */
+  guard: Guard
+  /** The caller recorded in audit records. Default: anonymous (a local stdio client). */
+  identity?: Identity
+  /** Sends a message to the child; a returned promise is awaited (back-pressure). */
+  toChild: (message: unknown) => unknown
+  /** Sends a message to the client; a returned promise is awaited (back-pressure). */
+  toClient: (message: unknown) => unknown
+  /** Operator notes (dropped lines, refused calls), one line each, never a raw value. */
+  note: (line: string) => void
+  /** Ids of cancelled calls remembered, to drop their late answers. Default: 1024. */
+  maxCancelled?: number
+}
+
+export interface Relay {
+  /** One line from the client. Resolves once handled (lines are handled in arrival order). */
+  fromClient(line: string): Promise<void>
+  /** One line from the child. Resolves once handled (in arrival order). */
+  fromChild(line: string): Promise<void>
+  /** A client line over the size cap was dropped: it is answered with an error. */
+  clientLineTooLong(line: OversizeLine): Promise<void>
+  /** A child line over the size cap was dropped: the request it answered gets an error. */
+  childLineTooLong(line: OversizeLine): Promise<void>
+  /**
+   * The child is gone (`reason`: "exited with code 1"): after the lines already received from it,
+   * every request still waiting for it is answered (tools/call with an `isError` result and an
+   * audit record, others with a JSON-RPC error), so the client is not left hanging.
+   */
+  childGone(reason: string): Promise<void>
+  /** Requests forwarded to the child and not answered yet. */
+  readonly pending: number
+}
+
+/** A request the child has not answered yet. */
+interface Pending {
+  id: Id
+  method: string
+  /** Set for tools/call: the guarded call waiting for its result. */
+  call?: GuardedCall
+  tool?: string
+}
+
+const keyOf = (id: Id) => `${typeof id}:${id}`
+const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number'
+const isObject = (value: unknown): value is Message =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+export function createRelay(options: RelayOptions): Relay {
+  const { guard, toChild, toClient, note } = options
+  const identity = options.identity ?? ANONYMOUS
+  const maxCancelled = options.maxCancelled ?? 1024
+  const pending = new Map<string, Pending>()
+  const cancelled = new Set<string>()
+  let clientQueue: Promise<void> = Promise.resolve()
+  let childQueue: Promise<void> = Promise.resolve()
+
+  /** Runs `task` after everything queued before it on that side; never rejects. */
+  const enqueue = (side: 'client' | 'child', task: () => Promise<void>): Promise<void> => {
+    const run = async () => {
+      try {
+        await task()
+      } catch (error) {
+        note(`guard: internal relay error: ${error instanceof Error ? error.name : 'error'}`)
+      }
+    }
+    if (side === 'client') return (clientQueue = clientQueue.then(run))
+    return (childQueue = childQueue.then(run))
+  }
+
+  /** Text for an operator note, PII-masked (LOG-2); withheld when the scanner cannot run. */
+  const safe = (text: string) => {
+    try {
+      return guard.scrub(text)
+    } catch {
+      return '[unprintable]'
+    }
+  }
+  const quote = (id: Id) => safe(JSON.stringify(id))
+  const describe = (error: unknown) =>
+    safe(error instanceof Error ? `${error.name}: ${error.message}` : 'a non-error was thrown')
+
+  /** Answers the client without holding up the queue the answer was produced on. */
+  const reply = (message: unknown) => {
+    void Promise.resolve(toClient(message)).catch(() => undefined)
+  }
+  const replyError = (id: Id | null, code: number, message: string) =>
+    reply({ jsonrpc: '2.0', id, error: { code, message } })
+
+  const parse = (line: string): { ok: true; value: unknown } | { ok: false } => {
+    try {
+      return { ok: true, value: JSON.parse(line) }
+    } catch {
+      return { ok: false }
+    }
+  }
+
+  // ── client → child ──────────────────────────────────────────────────────────────────────────
+
+  async function handleClient(message: unknown): Promise<void> {
+    if (!isObject(message)) return void (await toChild(message))
+    const method = message.method
+    if (method === 'tools/call') return handleToolCall(message)
+    if (method === 'notifications/cancelled' && !('id' in message)) {
+      // MCP cancellation: the child SHOULD NOT answer a cancelled request; record it now.
+      const requestId = isObject(message.params) ? message.params.requestId : undefined
+      if (isId(requestId)) {
+        const entry = pending.get(keyOf(requestId))
+        if (entry) {
+          pending.delete(keyOf(requestId))
+          entry.call?.fail('cancelled')
+          remember(keyOf(requestId))
+        }
+      }
+    } else if (typeof method === 'string' && 'id' in message) {
+      if (!isId(message.id)) {
+        // JSON-RPC 2.0 §4: an id is a string or a number; a null id cannot be tracked.
+        return replyError(
+          null,
+          ErrorCode.InvalidRequest,
+          'Invalid request: id must be a string or a number',
+        )
+      }
+      const key = keyOf(message.id)
+      if (pending.has(key)) return duplicate(message.id)
+      pending.set(key, { id: message.id, method })
+    }
+    await toChild(message)
+  }
+
+  async function handleToolCall(message: Message): Promise<void> {
+    if (!isToolCallRequest(message)) {
+      // A tools/call notification (or one with a null/object id) could run a tool unguarded.
+      note('guard: dropped a tools/call without a string or number id (it cannot be guarded)')
+      if ('id' in message) {
+        replyError(
+          null,
+          ErrorCode.InvalidRequest,
+          'Invalid request: tools/call needs a string or number id',
+        )
+      }
+      return
+    }
+    const id = message.id
+    if (pending.has(keyOf(id))) return duplicate(id)
+    let decision
+    try {
+      decision = await guardToolCallRequest(guard, message, identity)
+    } catch (error) {
+      // No guard, no call (fail closed): e.g. the PII detector could not be loaded.
+      const errorId = newErrorId()
+      note(
+        `guard: tools/call refused, the security guard is not available (error id ${errorId}): ${describe(error)}`,
+      )
+      return reply({
+        jsonrpc: '2.0',
+        id,
+        result: errorResult(
+          `tool call refused: the security guard is not available (error id ${errorId})`,
+        ),
+      })
+    }
+    if (decision.action === 'respond') return reply(decision.response)
+    pending.set(keyOf(id), {
+      id,
+      method: 'tools/call',
+      call: decision.call,
+      tool: decision.call.tool,
+    })
+    await toChild(decision.request)
+  }
+
+  function duplicate(id: Id) {
+    note(`guard: refused a request whose id ${quote(id)} is already in flight`)
+    replyError(
+      id,
+      ErrorCode.InvalidRequest,
+      'Invalid request: this id is already used by a request in flight',
+    )
+  }
+
+  function remember(key: string) {
+    cancelled.add(key)
+    if (cancelled.size > maxCancelled) cancelled.delete(cancelled.values().next().value!)
+  }
+
+  // ── child → client ──────────────────────────────────────────────────────────────────────────
+
+  async function handleChild(message: unknown): Promise<void> {
+    const isResponse =
+      isObject(message) && !('method' in message) && ('result' in message || 'error' in message)
+    if (!isResponse || !isId(message.id)) return void (await toClient(message))
+    const key = keyOf(message.id)
+    const entry = pending.get(key)
+    if (!entry) {
+      if (cancelled.delete(key)) return // answered after the client cancelled: not expected
+      // Every request the client sent is tracked: this answers none of them.
+      note(`guard: dropped a response from the server for unknown id ${quote(message.id)}`)
+      return
+    }
+    pending.delete(key)
+    if (!entry.call) return void (await toClient(message))
+    let guarded: unknown
+    try {
+      guarded = await guardAnswer(entry, entry.call, message)
+    } catch (error) {
+      const errorId = newErrorId()
+      entry.call.fail(`guard_error error_id=${errorId}`)
+      note(
+        `guard: cannot check the result of ${entry.tool} (error id ${errorId}): ${describe(error)}`,
+      )
+      guarded = {
+        jsonrpc: '2.0',
+        id: entry.id,
+        result: errorResult(
+          `the result of ${entry.tool} was withheld: the guard could not check it (error id ${errorId})`,
+        ),
+      }
+    }
+    await toClient(guarded)
+  }
+
+  /**
+   * The child's answer to a guarded call, through the result policy. A result is first reduced
+   * to what the policy reads (sanitize-result.ts); one that is no tool result at all is replaced
+   * by an `isError` result. Errors keep their code; message and data go through the policy.
+   */
+  async function guardAnswer(entry: Pending, call: GuardedCall, message: Message) {
+    const id = entry.id
+    if ('error' in message) {
+      const error = isObject(message.error) ? message.error : {}
+      return guardToolCallResponse(call, {
+        jsonrpc: '2.0',
+        id,
+        error: {
+          code: typeof error.code === 'number' ? error.code : ErrorCode.InternalError,
+          message:
+            typeof error.message === 'string' ? error.message : 'the server sent an invalid error',
+          ...(error.data !== undefined ? { data: error.data } : {}),
+        },
+      })
+    }
+    const result = sanitizeToolResult(message.result, (value) => guard.scrubValue(value))
+    if (!result) {
+      const refused = errorResult(`the tool ${entry.tool} returned a result the guard cannot check`)
+      return { jsonrpc: '2.0', id, result: await call.complete(refused, 'invalid_result') }
+    }
+    return guardToolCallResponse(call, { jsonrpc: '2.0', id, result })
+  }
+
+  /** Answers a pending request that will never get the child's answer. */
+  function abandon(entry: Pending, why: string, detail: string) {
+    pending.delete(keyOf(entry.id))
+    if (entry.call) {
+      entry.call.fail(detail)
+      reply({
+        jsonrpc: '2.0',
+        id: entry.id,
+        result: errorResult(`the tool ${entry.tool} failed: ${why}`),
+      })
+    } else {
+      replyError(entry.id, ErrorCode.InternalError, `${entry.method} failed: ${why}`)
+    }
+  }
+
+  // ── lines ───────────────────────────────────────────────────────────────────────────────────
+
+  return {
+    get pending() {
+      return pending.size
+    },
+    fromClient(line) {
+      return enqueue('client', async () => {
+        if (line.trim() === '') return
+        const parsed = parse(line)
+        if (!parsed.ok) {
+          note(`guard: the client sent a line that is not JSON (${line.length} characters)`)
+          return replyError(
+            null,
+            ErrorCode.ParseError,
+            'Parse error: the message is not valid JSON',
+          )
+        }
+        // JSON-RPC batches (removed from MCP in 2025-06-18) are split so each call is guarded.
+        for (const message of Array.isArray(parsed.value) ? parsed.value : [parsed.value]) {
+          await handleClient(message)
+        }
+      })
+    },
+    fromChild(line) {
+      return enqueue('child', async () => {
+        if (line.trim() === '') return
+        const parsed = parse(line)
+        if (!parsed.ok) {
+          const preview = safe(JSON.stringify(line.slice(0, 200)))
+          note(`guard: dropped a line from the server's stdout that is not JSON: ${preview}`)
+          return
+        }
+        for (const message of Array.isArray(parsed.value) ? parsed.value : [parsed.value]) {
+          await handleChild(message)
+        }
+      })
+    },
+    clientLineTooLong(line) {
+      return enqueue('client', async () => {
+        const id = recoverId(line.head, line.tail)
+        note(`guard: dropped a client message of ${line.bytes} bytes (over the line limit)`)
+        replyError(
+          id ?? null,
+          ErrorCode.InvalidRequest,
+          'Invalid request: the message is larger than the guard accepts (16 MiB)',
+        )
+      })
+    },
+    childLineTooLong(line) {
+      return enqueue('child', async () => {
+        const id = recoverId(line.head, line.tail)
+        const entry = id === undefined ? undefined : pending.get(keyOf(id))
+        note(
+          `guard: dropped a message of ${line.bytes} bytes from the server (over the line limit)${entry ? `: the answer to ${entry.method} ${quote(entry.id)}` : ''}`,
+        )
+        if (entry)
+          abandon(
+            entry,
+            'its answer was larger than the guard accepts (16 MiB)',
+            'result_too_large',
+          )
+      })
+    },
+    childGone(reason) {
+      return enqueue('child', async () => {
+        for (const entry of [...pending.values()]) {
+          abandon(entry, `the server ${reason} before answering`, 'server_exited')
+        }
+      })
+    },
+  }
+}
