@@ -150,6 +150,13 @@ export async function startStack(): Promise<Stack> {
       downed = true
       try {
         await compose(['down', '-v', '--remove-orphans', '-t', '5'], 120_000)
+        // Earlier builds of the test tag, now untagged (an image a container still uses stays).
+        await docker(
+          ['image', 'prune', '-f', '--filter', 'label=org.opencontainers.image.title=mcp-docker'],
+          {
+            allowFail: true,
+          },
+        )
       } finally {
         rmSync(temp, { recursive: true, force: true })
         rmSync(context, { recursive: true, force: true })
