@@ -89,7 +89,14 @@ function dockerdRunning(): boolean {
  * starts dockerd in the background (log: /var/log/dockerd.log) and waits up to `waitMs`.
  * @throws DockerUnavailable with the reason and the fix
  */
-export async function ensureEngine(waitMs = 60_000): Promise<void> {
+export function ensureEngine(waitMs = 60_000): Promise<void> {
+  // Once per process: a failure is reported by every caller without waiting again.
+  engine ??= startEngine(waitMs)
+  return engine
+}
+let engine: Promise<void> | undefined
+
+async function startEngine(waitMs: number): Promise<void> {
   if (!has('docker')) {
     throw new DockerUnavailable(
       'Docker is not installed: the container tests need a real engine. Install it with ' +
@@ -104,18 +111,23 @@ export async function ensureEngine(waitMs = 60_000): Promise<void> {
     )
   }
   const logPath = existsSync('/var/log') ? '/var/log/dockerd.log' : '/tmp/dockerd.log'
-  // A dockerd that is still starting (its pid file names a live process) is waited for, not doubled.
-  if (!dockerdRunning()) {
+  // A dockerd that is already running (still starting, say) is waited for, never doubled.
+  const running = dockerdRunning()
+  if (!running) {
     const log = openSync(logPath, 'a')
     spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] }).unref()
   }
-  const deadline = Date.now() + waitMs
+  const deadline = Date.now() + (running ? Math.min(waitMs, 15_000) : waitMs)
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1000))
     if (engineAnswers()) return
   }
+  const info = spawnSync('docker', ['info'], { encoding: 'utf8', timeout: 20_000 })
+  const reason = `${info.stderr ?? ''}`.trim().split('\n').pop()
   throw new DockerUnavailable(
-    `dockerd was started but \`docker info\` still fails after ${waitMs / 1000} s; see ${logPath}`,
+    running
+      ? `dockerd is running but \`docker info\` fails (${reason}); check DOCKER_HOST and ${logPath}`
+      : `dockerd was started but \`docker info\` still fails after ${waitMs / 1000} s (${reason}); see ${logPath}`,
   )
 }
 
