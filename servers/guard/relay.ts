@@ -1,14 +1,8 @@
 // The guard's relay between an MCP client and a child MCP server, one JSON-RPC line at a time:
 // `tools/call` requests go through the argument policy, their answers through the result policy
 // (one audit record per call); every other message passes unchanged (re-serialized), both ways.
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js'
 import { newErrorId } from '../../shared/mcp/errors.ts'
 import type { Guard, GuardedCall } from '../../shared/mcp/guard.ts'
-import {
-  guardToolCallRequest,
-  guardToolCallResponse,
-  isToolCallRequest,
-} from '../../shared/mcp/guard-messages.ts'
 import { ANONYMOUS, type Identity } from '../../shared/mcp/identity.ts'
 import { errorResult } from '../../shared/mcp/result.ts'
 import type { OversizeLine } from './lines.ts'
@@ -61,6 +55,21 @@ interface Pending {
   call?: GuardedCall
   tool?: string
 }
+
+/** JSON-RPC 2.0 §5.1 error codes. */
+const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  InternalError: -32603,
+} as const
+
+/**
+ * The raw-message guard functions, loaded at the first tools/call: they evaluate the MCP SDK's
+ * schemas, which costs tens of milliseconds the guard's cold start (relaying `initialize`) does
+ * not need.
+ */
+let guardMessages: Promise<typeof import('../../shared/mcp/guard-messages.ts')> | undefined
+const messages = () => (guardMessages ??= import('../../shared/mcp/guard-messages.ts'))
 
 const keyOf = (id: Id) => `${typeof id}:${id}`
 const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number'
@@ -150,6 +159,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function handleToolCall(message: Message): Promise<void> {
+    const { guardToolCallRequest, isToolCallRequest } = await messages()
     if (!isToolCallRequest(message)) {
       // A tools/call notification (or one with a null/object id) could run a tool unguarded.
       note('guard: dropped a tools/call without a string or number id (it cannot be guarded)')
@@ -247,6 +257,7 @@ export function createRelay(options: RelayOptions): Relay {
    * by an `isError` result. Errors keep their code; message and data go through the policy.
    */
   async function guardAnswer(entry: Pending, call: GuardedCall, message: Message) {
+    const { guardToolCallResponse } = await messages()
     const id = entry.id
     if ('error' in message) {
       const error = isObject(message.error) ? message.error : {}

@@ -4,6 +4,9 @@
 import { spawn } from 'node:child_process'
 import { Readable, Writable } from 'node:stream'
 import { parseGuardArgs, USAGE, type GuardArgs } from '../args.ts'
+import type { Guard } from '../../../shared/mcp/guard.ts'
+import { SCRUB_UNAVAILABLE } from '../../../shared/mcp/guard-deferred.ts'
+import type { StartingToolRuntime } from '../../../shared/node/tool-runtime.ts'
 import { GuardError } from '../errors.ts'
 
 /** After the client closed stdin, how long the child may take to exit before SIGTERM, then SIGKILL. */
@@ -97,24 +100,39 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
 if (!(await spawned)) process.exit(1)
 log(`guard: started ${command} (pid ${child.pid})`)
 
-const [{ startToolRuntime }, { connectRelay }, { ConfigError }] = await Promise.all([
-  import('../../../shared/node/tool-runtime.ts'),
-  import('../relay-streams.ts'),
-  import('../../../shared/config/errors.ts'),
-])
-const failConfig = (error: unknown): never => {
+const { connectRelay } = await import('../relay-streams.ts')
+const failConfig = async (error: unknown): Promise<never> => {
+  const { ConfigError } = await import('../../../shared/config/errors.ts')
   log(`guard: ${error instanceof ConfigError ? error.message : String(error)}`)
   signalChild('SIGKILL')
   process.exit(1)
 }
+// Configuration (policy file, keys, audit log) is read while messages already flow: only a
+// tools/call needs the guard, and it waits for it. A configuration error stops everything.
 const env = {
   ...process.env,
   ...(policyFile !== undefined ? { SECURITY_POLICY_FILE: policyFile } : {}),
 }
-const runtime = await startToolRuntime({ env }).catch(failConfig)
+let runtime: StartingToolRuntime | undefined
+const runtimeReady = import('../../../shared/node/tool-runtime.ts')
+  .then(({ startToolRuntime }) => startToolRuntime({ env }))
+  .then((ready) => (runtime = ready), failConfig)
+/** The runtime's guard once the configuration is read; calls wait for it meanwhile. */
+const guard: Guard = {
+  get policy() {
+    if (!runtime) throw new Error('the security policy is not read yet')
+    return runtime.guard.policy
+  },
+  begin: async (start) => (await runtimeReady).guard.begin(start),
+  scrub: (text) => (runtime ? runtime.guard.scrub(text) : SCRUB_UNAVAILABLE),
+  scrubValue: (value) => {
+    if (!runtime) throw new Error('the PII scanner is not ready')
+    return runtime.guard.scrubValue(value)
+  },
+}
 fatal = (error) => {
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error)
-  log(`guard: fatal error: ${runtime.guard.scrub(text)}`)
+  log(`guard: fatal error: ${guard.scrub(text)}`)
   signalChild('SIGKILL')
   process.exit(1)
 }
@@ -122,7 +140,7 @@ fatal = (error) => {
 let childOutputEnded!: () => void
 const outputEnded = new Promise<void>((resolve) => (childOutputEnded = resolve))
 const connection = connectRelay({
-  guard: runtime.guard,
+  guard,
   note: log,
   client: {
     readable: Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>,
@@ -140,7 +158,7 @@ onSignal = (signal) => void stop(signal)
 
 // The PII detector (and a policy naming unknown entity types) loads shortly after start-up, or
 // at the first tools/call, whichever comes first; a bad policy stops the guard and the child.
-setTimeout(() => void runtime.load().catch(failConfig), 100)
+setTimeout(() => void runtimeReady.then((ready) => ready.load()).catch(failConfig), 100)
 
 /** The child's output is fully relayed (bounded: a grandchild may hold the pipe open). */
 async function childDrained(): Promise<void> {
@@ -159,10 +177,14 @@ async function childDrained(): Promise<void> {
 async function finish(): Promise<never> {
   await wait(connection.flush(), FLUSH_MS)
   await wait(
-    runtime.close().catch((error: unknown) => {
-      log(`guard: closing the audit log failed: ${error instanceof Error ? error.message : error}`)
-      exitCode = 1
-    }),
+    runtimeReady
+      .then((ready) => ready.close())
+      .catch((error: unknown) => {
+        log(
+          `guard: closing the audit log failed: ${error instanceof Error ? error.message : error}`,
+        )
+        exitCode = 1
+      }),
     FLUSH_MS,
   )
   process.exit(exitCode)
