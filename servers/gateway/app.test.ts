@@ -1,0 +1,454 @@
+// Every status code and header of the gateway through app.request(), with tokens from the real
+// OAuth2 app: RFC 9728 metadata, RS-1..RS-6 / MCP-A4..A7 challenges, MCP-T2 Origin/Host,
+// MCP-T3..T6 transport rules, sessions bound to the client (MCP-A12), limits, /health, /ready.
+import { writeFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import {
+  GATEWAY,
+  makeHarness,
+  messagesOf,
+  PROTOCOL,
+  type HarnessOptions,
+} from './testing/harness.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'gateway-app-'))
+const configFile = (name: string, json: unknown) => {
+  const path = join(dir, name)
+  writeFileSync(path, JSON.stringify(json))
+  return path
+}
+const METADATA_URL = `${GATEWAY}/.well-known/oauth-protected-resource/mcp`
+const listTools = { jsonrpc: '2.0', id: 2, method: 'tools/list' }
+const callTool = (name: string, args: Record<string, unknown> = {}, id = 3) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args },
+})
+
+async function withHarness(
+  options: HarnessOptions,
+  run: (h: Awaited<ReturnType<typeof makeHarness>>) => Promise<void>,
+) {
+  const h = await makeHarness(options)
+  try {
+    await run(h)
+  } finally {
+    await h.close()
+  }
+}
+
+test('RFC 9728 metadata at the path form and the root form (MCP-A1..A3); GET only', async () => {
+  await withHarness({}, async (h) => {
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
+      const res = await h.request(path)
+      assert.is(res.status, 200)
+      assert.match(res.headers.get('content-type')!, /application\/json/)
+      assert.equal(await res.json(), {
+        resource: 'http://localhost:8080/mcp',
+        authorization_servers: ['http://localhost:8081'],
+        scopes_supported: ['mcp.access'],
+        bearer_methods_supported: ['header'],
+        resource_name: 'mcp-docker gateway',
+      })
+    }
+    const post = await h.request('/.well-known/oauth-protected-resource/mcp', { method: 'POST' })
+    assert.is(post.status, 405)
+    assert.is(post.headers.get('allow'), 'GET')
+  })
+})
+
+test('RS-3 / MCP-A4: no credentials → 401, resource_metadata and scope, no error code', async () => {
+  await withHarness({}, async (h) => {
+    const res = await h.request('/mcp', { method: 'POST', body: '{}' })
+    assert.is(res.status, 401)
+    assert.is(
+      res.headers.get('www-authenticate'),
+      `Bearer realm="mcp-docker", scope="mcp.access", resource_metadata="${METADATA_URL}"`,
+    )
+    const basic = await h.request('/mcp', {
+      method: 'POST',
+      headers: { Authorization: 'Basic eDp5' },
+    })
+    assert.is(basic.status, 401)
+    assert.not.match(basic.headers.get('www-authenticate')!, /error=/)
+    assert.equal(await h.audit.records(), [], 'no credentials is not an audited failure')
+  })
+})
+
+test('RS-4 / MCP-A7: bad, expired, wrong-audience and revoked tokens → 401 invalid_token, audited', async () => {
+  await withHarness({}, async (h) => {
+    const good = await h.token()
+    const [head, payload] = good.split('.')
+    const elsewhere = await h.token('elsewhere', '&resource=https%3A%2F%2Fapi.example%2Fmcp')
+    for (const token of [`${head}.${payload}.AAAA`, 'not.a.jwt', elsewhere]) {
+      const res = await h.post(listTools, token)
+      assert.is(res.status, 401, token)
+      assert.match(
+        res.headers.get('www-authenticate')!,
+        /^Bearer realm="mcp-docker", error="invalid_token", error_description="[^"]+", scope="mcp.access", resource_metadata="/,
+      )
+    }
+    const expiring = await h.token()
+    h.as.clock.now += 1800_000 + 60_000
+    const expired = await h.post(listTools, expiring)
+    assert.is(expired.status, 401)
+    assert.match(expired.headers.get('www-authenticate')!, /error="invalid_token"/)
+    h.as.clock.now -= 1800_000 + 60_000
+    // RV-5: revoked at the AS → refused at the gateway (introspection).
+    const revokedToken = await h.token()
+    assert.is(
+      (await h.post(listTools, revokedToken)).status,
+      400,
+      'valid: reaches the transport (no session → 400)',
+    )
+    await h.as.post('/oauth2/revoke', `token=${revokedToken}`, ['mcp-client', 'secret'])
+    h.as.clock.now += 31_000 // past the 30 s introspection cache
+    const revoked = await h.post(listTools, revokedToken)
+    assert.is(revoked.status, 401)
+    assert.match(
+      revoked.headers.get('www-authenticate')!,
+      /error="invalid_token", error_description="the access token was revoked"/,
+    )
+    const records = await h.audit.records()
+    assert.ok(records.length >= 5)
+    assert.ok(records.every((r) => r.event === 'token_rejected' && r.outcome === 'denied'))
+    assert.match(records.at(-1)!.detail!, /invalid_token revoked/)
+    assert.is(records.at(-1)!.client_id, 'mcp-client')
+    const text = await h.audit.text()
+    for (const token of [good, elsewhere, revokedToken])
+      assert.not.ok(text.includes(token), 'LOG-1: no token in the log')
+  })
+})
+
+test('RS-5: a token without mcp.access → 403 insufficient_scope; RS-1/RS-6: query token and bad header → 400', async () => {
+  await withHarness({}, async (h) => {
+    const narrow = await h.token('narrow')
+    const res = await h.post(listTools, narrow)
+    assert.is(res.status, 403)
+    assert.match(
+      res.headers.get('www-authenticate')!,
+      /error="insufficient_scope", error_description="[^"]*", scope="mcp.access", resource_metadata="/,
+    )
+    const token = await h.token()
+    const query = await h.request(`/mcp?access_token=${token}`, { method: 'POST' })
+    assert.is(query.status, 400)
+    assert.match(query.headers.get('www-authenticate')!, /error="invalid_request"/)
+    const malformed = await h.request('/mcp', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer a b' },
+    })
+    assert.is(malformed.status, 400)
+  })
+})
+
+test('MCP-T2: a foreign Origin or Host → 403 before anything else; allowed ones pass', async () => {
+  await withHarness({ env: { GATEWAY_ALLOWED_ORIGINS: 'https://app.example' } }, async (h) => {
+    const token = await h.token()
+    const evil = await h.post(listTools, token, { Origin: 'https://evil.example' })
+    assert.is(evil.status, 403)
+    assert.equal(await evil.json(), {
+      jsonrpc: '2.0',
+      error: { code: -32000, message: 'Forbidden: Origin not allowed' },
+      id: null,
+    })
+    const nullOrigin = await h.request('/mcp', { method: 'POST', headers: { Origin: 'null' } })
+    assert.is(nullOrigin.status, 403, 'even without credentials: Origin is checked first')
+    const host = await h.post(listTools, token, { Host: 'attacker.example:8080' })
+    assert.is(host.status, 403)
+    for (const origin of [
+      'http://localhost:8080',
+      'http://127.0.0.1:8080',
+      'https://app.example',
+    ]) {
+      const ok = await h.post(listTools, token, { Origin: origin })
+      assert.is(ok.status, 400, `${origin} passes (then: no session → 400)`)
+    }
+  })
+})
+
+test('MCP-T3: 406 without both Accept types, 415 for non-JSON, 413 over the limit, 400 for bad JSON', async () => {
+  const file = configFile('small.json', { limits: { maxBodyBytes: 1024 } })
+  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+    const token = await h.token()
+    const accept = await h.post(listTools, token, { Accept: 'application/json' })
+    assert.is(accept.status, 406)
+    const type = await h.post(listTools, token, { 'Content-Type': 'text/plain' })
+    assert.is(type.status, 415)
+    const big = await h.post(
+      { jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(2000) } },
+      token,
+    )
+    assert.is(big.status, 413)
+    const bad = await h.post('{"jsonrpc":', token)
+    assert.is(bad.status, 400)
+    assert.equal(((await bad.json()) as any).error.code, -32700)
+  })
+})
+
+test('MCP-T5/T6: initialize opens a session (secure id, SSE answer); the id is then required', async () => {
+  await withHarness({}, async (h) => {
+    const token = await h.token()
+    const init = await h.post(
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 't', version: '1' },
+        },
+      },
+      token,
+    )
+    assert.is(init.status, 200)
+    assert.match(init.headers.get('content-type')!, /text\/event-stream/)
+    const id = init.headers.get('mcp-session-id')!
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    const [answer] = (await messagesOf(init)) as any[]
+    assert.is(
+      answer.result.protocolVersion,
+      '2025-06-18',
+      'MCP-T6: the requested supported version',
+    )
+    assert.ok(answer.result.capabilities.tools)
+    const noSession = await h.post(listTools, token)
+    assert.is(noSession.status, 400)
+    const unknown = await h.post(listTools, token, { 'Mcp-Session-Id': crypto.randomUUID() })
+    assert.is(unknown.status, 404)
+    const badVersion = await h.post(listTools, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': '1999-01-01',
+    })
+    assert.is(badVersion.status, 400)
+    const list = await h.post(listTools, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': '2025-06-18',
+    })
+    assert.is(list.status, 200)
+    const [tools] = await messagesOf(list)
+    assert.equal(
+      tools.result.tools.map((t: { name: string }) => t.name),
+      ['whoami', 'alpha_say', 'beta_say', 'steps', 'hang'],
+    )
+  })
+})
+
+test('MCP-A12: a session answers only its own client (another client → 404)', async () => {
+  await withHarness({}, async (h) => {
+    const mine = await h.token()
+    const theirs = await h.token('multi')
+    const id = await h.initialize(mine)
+    const other = await h.post(listTools, theirs, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(other.status, 404)
+    const again = await h.token()
+    const same = await h.post(listTools, again, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(same.status, 200, 'a new token of the same client keeps the session (refresh)')
+    await same.body?.cancel()
+  })
+})
+
+test('MCP-T4/T5: GET opens the SSE stream, DELETE ends the session (then 404), PUT is 405', async () => {
+  await withHarness({}, async (h) => {
+    const token = await h.token()
+    const id = await h.initialize(token)
+    const headers = {
+      Authorization: `Bearer ${token}`,
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    }
+    const noId = await h.request('/mcp', {
+      headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+    })
+    assert.is(noId.status, 400)
+    const stream = await h.request('/mcp', { headers: { ...headers, Accept: 'text/event-stream' } })
+    assert.is(stream.status, 200)
+    assert.match(stream.headers.get('content-type')!, /text\/event-stream/)
+    await stream.body?.cancel()
+    const put = await h.request('/mcp', { method: 'PUT', headers })
+    assert.is(put.status, 405)
+    assert.is(put.headers.get('allow'), 'GET, POST, DELETE')
+    const del = await h.request('/mcp', { method: 'DELETE', headers })
+    assert.is(del.status, 200)
+    assert.is(h.gateway.sessions.size, 0)
+    const after = await h.post(listTools, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(after.status, 404)
+  })
+})
+
+test('MCP-A6: a tools/call needing a scope the token lacks → 403 naming every scope; tools/list hides it', async () => {
+  const file = configFile('scopes.json', {
+    servers: { alpha: { toolScopes: { whoami: ['tools'] } } },
+  })
+  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+    const token = await h.token()
+    const id = await h.initialize(token)
+    const session = { 'Mcp-Session-Id': id, 'MCP-Protocol-Version': PROTOCOL }
+    const res = await h.post(callTool('whoami'), token, session)
+    assert.is(res.status, 403)
+    assert.is(
+      res.headers.get('www-authenticate'),
+      `Bearer realm="mcp-docker", error="insufficient_scope", error_description="the tool whoami needs the scope mcp.access tools", scope="mcp.access tools", resource_metadata="${METADATA_URL}"`,
+    )
+    const [list] = await messagesOf(await h.post(listTools, token, session))
+    assert.not.ok(list.result.tools.some((t: { name: string }) => t.name === 'whoami'))
+    const multi = await h.token('multi', '&scope=mcp.access%20tools')
+    const theirs = await h.initialize(multi)
+    const ok = await h.post(callTool('whoami'), multi, {
+      'Mcp-Session-Id': theirs,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(ok.status, 200)
+    const [answer] = await messagesOf(ok)
+    assert.equal(answer.result.structuredContent.clientId, 'multi')
+    const denied = (await h.audit.records()).filter((r) => r.outcome === 'denied')
+    assert.equal(
+      denied.map((r) => [r.event, r.tool, r.client_id, r.detail]),
+      [['tool_call', 'whoami', 'mcp-client', 'insufficient_scope']],
+    )
+    const metadata = (await (
+      await h.request('/.well-known/oauth-protected-resource/mcp')
+    ).json()) as any
+    assert.equal(metadata.scopes_supported, ['mcp.access', 'tools'])
+  })
+})
+
+test('rate limit per client → 429 with Retry-After; other clients unaffected', async () => {
+  const file = configFile('rate.json', { limits: { requestsPerMinute: 3 } })
+  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+    const token = await h.token()
+    for (let i = 0; i < 3; i++) assert.is((await h.post(listTools, token)).status, 400)
+    const limited = await h.post(listTools, token)
+    assert.is(limited.status, 429)
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1)
+    assert.is((await h.post(listTools, await h.token('multi'))).status, 400)
+  })
+})
+
+test('session limits: per client → 429, global → 503; idle sessions expire (then 404)', async () => {
+  const file = configFile('sessions.json', {
+    limits: { maxSessions: 3, maxSessionsPerClient: 2, sessionIdleSeconds: 60 },
+  })
+  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+    const token = await h.token()
+    const first = await h.initialize(token)
+    await h.initialize(token)
+    const third = await h.post(
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: PROTOCOL,
+          capabilities: {},
+          clientInfo: { name: 't', version: '1' },
+        },
+      },
+      token,
+    )
+    assert.is(third.status, 429)
+    assert.ok(third.headers.get('retry-after'))
+    const multi = await h.token('multi')
+    await h.initialize(multi)
+    const full = await h.post(
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: PROTOCOL,
+          capabilities: {},
+          clientInfo: { name: 't', version: '1' },
+        },
+      },
+      multi,
+    )
+    assert.is(full.status, 503)
+    assert.is(full.headers.get('retry-after'), '30')
+    h.as.clock.now += 61_000
+    await h.gateway.sessions.sweep()
+    assert.is(h.gateway.sessions.size, 0)
+    const gone = await h.post(listTools, await h.token(), {
+      'Mcp-Session-Id': first,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(gone.status, 404)
+  })
+})
+
+test('AS unreachable: an unseen token → 503 Retry-After (fail closed); /ready says so', async () => {
+  let down = false
+  let asApp: ((r: Request) => Promise<Response>) | undefined
+  await withHarness(
+    {
+      fetch: async (request) => {
+        if (down) throw new TypeError('fetch failed')
+        return asApp!(request)
+      },
+    },
+    async (h) => {
+      asApp = async (request) => h.as.app.request(request)
+      const seen = await h.token()
+      assert.is((await h.post(listTools, seen)).status, 400, 'checked once while the AS is up')
+      const ready = await h.request('/ready')
+      assert.is(ready.status, 200)
+      assert.equal(await ready.json(), {
+        status: 'ready',
+        upstreams: { alpha: 'ready', beta: 'ready' },
+        authorization_server: 'reachable',
+      })
+      down = true
+      h.as.clock.now += 31_000
+      const unseen = await h.token()
+      const refused = await h.post(listTools, unseen)
+      assert.is(refused.status, 503)
+      assert.is(refused.headers.get('retry-after'), '5')
+      assert.is(((await refused.json()) as any).error, 'temporarily_unavailable')
+      assert.is(
+        (await h.post(listTools, seen)).status,
+        400,
+        'a token seen active keeps its last answer',
+      )
+      h.as.clock.now += 6_000
+      const notReady = await h.request('/ready')
+      assert.is(notReady.status, 503)
+      assert.is(((await notReady.json()) as any).authorization_server, 'unreachable')
+      assert.ok(
+        h.operator.some((l) => /revocation check: the authorization server did not answer/.test(l)),
+      )
+    },
+  )
+})
+
+test('/health is 200; /ready is 503 while an upstream is down; unknown paths are JSON 404', async () => {
+  await withHarness({}, async (h) => {
+    const health = await h.request('/health')
+    assert.is(health.status, 200)
+    assert.equal(await health.json(), { status: 'ok' })
+    await h.gateway.upstreams[0]!.close()
+    const ready = await h.request('/ready')
+    assert.is(ready.status, 503)
+    assert.equal(((await ready.json()) as any).upstreams.alpha, 'stopped')
+    const missing = await h.request('/nope')
+    assert.is(missing.status, 404)
+    assert.equal(await missing.json(), { error: 'not_found' })
+  })
+})
+
+test.run()

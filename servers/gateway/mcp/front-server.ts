@@ -1,0 +1,197 @@
+// The MCP server each gateway session talks to: the union of the upstreams' tools, and every
+// tools/call through the one guard (argument policy → upstream → result policy → one audit
+// record with the caller's client id and jti), progress and logs relayed on the call's stream.
+import { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  SetLevelRequestSchema,
+  type CallToolResult,
+  type LoggingLevel,
+  type ServerNotification,
+} from '@modelcontextprotocol/sdk/types.js'
+import { LOG_LEVELS, type HandlerExtra } from '../../../shared/mcp/context.ts'
+import { newErrorId } from '../../../shared/mcp/errors.ts'
+import type { Guard, GuardedCall } from '../../../shared/mcp/guard.ts'
+import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
+import { errorResult } from '../../../shared/mcp/result.ts'
+import { hasScopes } from '../auth/principal.ts'
+import type { Catalog, CatalogEntry } from '../catalog.ts'
+import { UpstreamError, type UpstreamErrorCode } from '../upstream/errors.ts'
+import type { LogParams } from '../upstream/upstream.ts'
+
+export interface FrontServerOptions {
+  catalog: Catalog
+  /** The guard of every call (PII policy both ways, audit record). */
+  guard: Guard
+  /** `serverInfo` of the gateway. */
+  info: { name: string; version: string }
+  /** `instructions` of the gateway. Default: a line naming the servers. */
+  instructions?: string
+  /** Operator log (internal errors with their error id). Default: `console.error`. */
+  onError?: (line: string) => void
+  /** Level below which relayed log notifications are dropped until `logging/setLevel`. Default `info`. */
+  defaultLogLevel?: LoggingLevel
+  /** Told when a call starts and ends (the session's idle clock). Default none. */
+  onCallStart?: () => void
+  onCallEnd?: () => void
+}
+
+/** The audit `detail` of a call that ended without a result. */
+const FAILURE_DETAIL: Record<UpstreamErrorCode, string> = {
+  unavailable: 'upstream_unavailable',
+  crashed: 'upstream_crashed',
+  timeout: 'upstream_timeout',
+  cancelled: 'cancelled',
+  closed: 'gateway_closing',
+}
+
+/** An McpError's own message, without the "MCP error <code>: " prefix the SDK adds. */
+const ownMessage = (error: McpError) => error.message.replace(/^MCP error -?\d+: /, '')
+
+/** An error the SDK turns into a JSON-RPC error response with exactly this code and message. */
+function jsonRpcError(code: number, message: string, data?: unknown): Error {
+  return Object.assign(new Error(message), { code, ...(data !== undefined ? { data } : {}) })
+}
+
+/**
+ * A new front server for one session (an SDK `Server` serves one transport). Capabilities:
+ * `tools` (with `listChanged`: upstreams coming and going change the list) and `logging`.
+ */
+export function createFrontServer(options: FrontServerOptions): Server {
+  const { catalog, guard, onError = (line: string) => console.error(line) } = options
+  const servers = [...new Set(catalog.entries().map((e) => e.upstream.name))]
+  const server = new Server(
+    { ...options.info },
+    {
+      capabilities: { tools: { listChanged: true }, logging: {} },
+      instructions:
+        options.instructions ??
+        `Tools of several MCP servers behind one endpoint${servers.length ? ` (${servers.join(', ')})` : ''}. ` +
+          'A tool keeps its own name unless two servers share it; then it is <server>_<tool>.',
+    },
+  )
+
+  let level: LoggingLevel = options.defaultLogLevel ?? 'info'
+  server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    if (LOG_LEVELS.includes(request.params.level)) level = request.params.level
+    return {}
+  })
+
+  server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => ({
+    tools: catalog.listFor(extra.authInfo?.scopes ?? []),
+  }))
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra: HandlerExtra) => {
+    const entry = catalog.get(request.params.name)
+    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`)
+    // The HTTP route answers 403 first (MCP-A6); this holds for any other way in.
+    if (!hasScopes(extra.authInfo?.scopes ?? [], entry.scopes))
+      return errorResult(
+        `the access token lacks a scope this tool needs (${entry.scopes.join(' ')})`,
+      )
+    options.onCallStart?.()
+    try {
+      return await callThrough(entry, request.params.arguments, extra)
+    } finally {
+      options.onCallEnd?.()
+    }
+  })
+
+  async function callThrough(
+    entry: CatalogEntry,
+    args: Record<string, unknown> | undefined,
+    extra: HandlerExtra,
+  ): Promise<CallToolResult> {
+    let call: GuardedCall
+    try {
+      call = await guard.begin({
+        tool: entry.name,
+        arguments: args,
+        identity: identityFromAuthInfo(extra.authInfo),
+        requestId: extra.requestId,
+      })
+    } catch (error) {
+      const errorId = newErrorId()
+      onError(`tool ${entry.name}: guard unavailable (error id ${errorId}): ${describe(error)}`)
+      return errorResult(
+        `tool call refused: the security guard is not available (error id ${errorId})`,
+      )
+    }
+    if (call.rejection) return call.rejection
+
+    const send = (notification: ServerNotification) =>
+      void extra.sendNotification(notification).catch(() => undefined)
+    const progressToken = extra._meta?.progressToken
+    let result: CallToolResult
+    try {
+      result = await entry.upstream.call(entry.tool, call.arguments, {
+        signal: extra.signal,
+        ...(extra.authInfo ? { authInfo: extra.authInfo } : {}),
+        ...(progressToken !== undefined
+          ? {
+              onprogress: ({ progress, total, message }) =>
+                send({
+                  method: 'notifications/progress',
+                  params: {
+                    progressToken,
+                    progress,
+                    ...(total !== undefined ? { total } : {}),
+                    ...(message !== undefined ? { message: guard.scrub(message) } : {}),
+                  },
+                }),
+            }
+          : {}),
+        onlog: (params: LogParams) => {
+          if (LOG_LEVELS.indexOf(params.level) < LOG_LEVELS.indexOf(level)) return
+          let data: unknown
+          try {
+            data = guard.scrubValue(params.data) // LOG-2: masked like every other text we relay
+          } catch {
+            return
+          }
+          send({
+            method: 'notifications/message',
+            params: { level: params.level, logger: params.logger ?? entry.upstream.name, data },
+          })
+        },
+      })
+    } catch (error) {
+      if (error instanceof UpstreamError) {
+        call.fail(FAILURE_DETAIL[error.code])
+        return errorResult(error.message)
+      }
+      if (error instanceof McpError) {
+        // A JSON-RPC error the upstream answered: its text goes through the result policy.
+        const guarded = await call.completeError({
+          code: error.code,
+          message: ownMessage(error),
+          ...(error.data !== undefined ? { data: error.data } : {}),
+        })
+        throw jsonRpcError(guarded.code, guarded.message, guarded.data)
+      }
+      const errorId = newErrorId()
+      call.fail(`invalid_result error_id=${errorId}`)
+      onError(
+        `tool ${entry.name}: unusable answer from ${entry.upstream.name} (error id ${errorId}): ${describe(error)}`,
+      )
+      return errorResult(
+        `server ${entry.upstream.name} answered with something that is not a tool result (error id ${errorId})`,
+      )
+    }
+    return call.complete(result, result.isError ? 'tool_error' : undefined)
+  }
+
+  function describe(error: unknown): string {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : typeof error
+    try {
+      return guard.scrub(text).slice(0, 500)
+    } catch {
+      return 'unprintable error'
+    }
+  }
+
+  return server
+}

@@ -1,0 +1,51 @@
+// RFC 9728 protected resource metadata (MCP-A1..A3): at the path form for /mcp and at the root
+// form, both naming the OAuth2 server as the authorization server.
+import { Hono } from 'hono'
+import { methodNotAllowed } from '../../../shared/http/error-handler.ts'
+
+/** RFC 9728 §3: the well-known suffix. */
+export const PRM_PREFIX = '/.well-known/oauth-protected-resource'
+
+export interface MetadataOptions {
+  /** The resource identifier, `<GATEWAY_PUBLIC_URL>/mcp` (MCP-A3: identical to the endpoint URL). */
+  resource: string
+  /** The AS issuer identifiers (MCP-A1: at least one). */
+  authorizationServers: readonly string[]
+  /** Every scope a tool of the gateway needs (RECOMMENDED `scopes_supported`). */
+  scopes: () => readonly string[]
+  /** Human-readable name (RECOMMENDED `resource_name`). */
+  resourceName: string
+}
+
+/** The URL of the path-form document for `resource` (RFC 9728 §3.1: suffix inserted before the path). */
+export function resourceMetadataUrl(resource: string): string {
+  const url = new URL(resource)
+  const path = url.pathname === '/' ? '' : url.pathname
+  return `${url.origin}${PRM_PREFIX}${path}`
+}
+
+export function metadataRoute(options: MetadataOptions): Hono {
+  const app = new Hono()
+  const path = new URL(options.resource).pathname
+  const document = () => {
+    const scopes = options.scopes()
+    return {
+      resource: options.resource,
+      authorization_servers: [...options.authorizationServers],
+      ...(scopes.length > 0 ? { scopes_supported: [...scopes] } : {}), // §2: empty arrays omitted
+      bearer_methods_supported: ['header'], // RS-1 / MCP-A9: never the query string
+      resource_name: options.resourceName,
+    }
+  }
+  for (const at of [`${PRM_PREFIX}${path}`, PRM_PREFIX]) {
+    app.get(at, (c) =>
+      c.json(document(), 200, {
+        'Cache-Control': 'public, max-age=300',
+        // A public document: browser-based MCP clients may read it from another origin.
+        'Access-Control-Allow-Origin': '*',
+      }),
+    )
+    app.all(at, () => methodNotAllowed(['GET']))
+  }
+  return app
+}

@@ -1,0 +1,161 @@
+// Test harness for the gateway: the real OAuth2 app (tokens, introspection, revocation through
+// app.request), a gateway built by createGateway from environment-style configuration with test
+// in-process servers, and helpers to speak raw Streamable HTTP to it.
+import { readFileSync } from 'node:fs'
+import { hs256Key } from '../../../shared/jwt/keys.ts'
+import type { Detector, TextEncryptor } from '../../../shared/pii/types.ts'
+import { createTestDeps, type TestAudit } from '../../../shared/mcp/testing.ts'
+import { readSecret } from '../../../shared/node/env.ts'
+import { makeTestApp, TEST_JWT_SECRET } from '../../oauth2/testing.ts'
+import { readGatewayConfig, type Env, type GatewayConfig } from '../config.ts'
+import { createGateway, type Gateway, type GatewayDeps, type InProcessFactory } from '../gateway.ts'
+import { openChild } from '../entry/child-transport.ts'
+import { hangTool, say, steps, testServer, whoami } from './tools.ts'
+
+export const GATEWAY = 'http://localhost:8080'
+export const MCP = `${GATEWAY}/mcp`
+export const PROTOCOL = '2025-11-25'
+
+/** Cancellations the `hang` tool saw. */
+export const hangSeen = { cancelled: 0 }
+
+/** The default in-process test servers: `alpha` (whoami, say) and `beta` (say, steps, hang). */
+export const TEST_SERVERS: Record<string, InProcessFactory> = {
+  alpha: testServer('alpha', [whoami, say]),
+  beta: testServer('beta', [say, steps, hangTool(hangSeen)]),
+}
+
+export interface HarnessOptions {
+  /** Environment over `MCP_DOCKER_ENV=development` (GATEWAY_CONFIG_FILE, limits…). */
+  env?: Env
+  /** Security policy (SECURITY_POLICY_FILE format). Default `{}`. */
+  policy?: unknown
+  detector?: Detector
+  encryptor?: TextEncryptor
+  /** In-process servers. Default TEST_SERVERS. */
+  inProcess?: Record<string, InProcessFactory>
+  /** Default children (name → command), e.g. the fixture. Default none. */
+  children?: Record<string, { command: string; args: string[]; env?: Record<string, string> }>
+  /** Replaces the fetch the gateway uses to reach the AS (default: the test AS app). */
+  fetch?: GatewayDeps['fetch']
+}
+
+export interface Harness {
+  gateway: Gateway
+  config: GatewayConfig
+  as: Awaited<ReturnType<typeof makeTestApp>>
+  audit: TestAudit
+  /** Operator log lines. */
+  operator: string[]
+  /** A token from the test AS for `client` (default `mcp-client`) with extra form parameters. */
+  token(client?: string, extra?: string): Promise<string>
+  /** app.request on the gateway (absolute URL from a path). */
+  request(path: string, init?: RequestInit): Promise<Response>
+  /** POST one JSON-RPC message to /mcp with the usual headers. */
+  post(body: unknown, token: string, headers?: Record<string, string>): Promise<Response>
+  /** Initializes a session; returns its id. */
+  initialize(token: string): Promise<string>
+  close(): Promise<void>
+}
+
+/** The messages of an SSE body (data lines parsed as JSON) or of a JSON body. */
+export async function messagesOf(response: Response): Promise<any[]> {
+  const text = await response.text()
+  if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+    const parsed = JSON.parse(text)
+    return Array.isArray(parsed) ? parsed : [parsed]
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('data: ') && line.length > 6)
+    .map((line) => JSON.parse(line.slice(6)))
+}
+
+export async function makeHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const as = await makeTestApp()
+  const { deps, audit, operator } = createTestDeps({
+    policy: options.policy ?? {},
+    ...(options.detector ? { detector: options.detector } : {}),
+    ...(options.encryptor ? { encryptor: options.encryptor } : {}),
+  })
+  const inProcess = options.inProcess ?? TEST_SERVERS
+  const env: Env = { MCP_DOCKER_ENV: 'development', JWT_SECRET: TEST_JWT_SECRET, ...options.env }
+  const config = readGatewayConfig(env, {
+    readSecret,
+    readTextFile: (path) => readFileSync(path, 'utf8'),
+    builtins: { inProcess: Object.keys(inProcess), children: options.children ?? {} },
+  })
+  const gateway = await createGateway(config, {
+    guard: deps.guard,
+    audit: audit.log,
+    inProcess,
+    openChild: (server) =>
+      openChild(
+        {
+          command: server.command!,
+          args: server.args,
+          env: server.env,
+          ...(server.cwd ? { cwd: server.cwd } : {}),
+        },
+        (line) => operator.push(`${server.name} stderr: ${line}`),
+      ),
+    key: hs256Key(TEST_JWT_SECRET),
+    fetch: options.fetch ?? (async (request) => as.app.request(request)),
+    clock: () => as.clock.now,
+    log: (line) => operator.push(line),
+    restart: { initialDelayMs: 30, maxDelayMs: 200 },
+  })
+  const request = (path: string, init?: RequestInit) =>
+    Promise.resolve(gateway.app.request(`${GATEWAY}${path}`, init))
+  const post = (body: unknown, token: string, headers: Record<string, string> = {}) =>
+    request('/mcp', {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        ...headers,
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+  return {
+    gateway,
+    config,
+    as,
+    audit,
+    operator,
+    token: (client = 'mcp-client', extra = '') => as.token(client, extra),
+    request,
+    post,
+    async initialize(token) {
+      const response = await post(
+        {
+          jsonrpc: '2.0',
+          id: 0,
+          method: 'initialize',
+          params: {
+            protocolVersion: PROTOCOL,
+            capabilities: {},
+            clientInfo: { name: 'harness', version: '1' },
+          },
+        },
+        token,
+      )
+      if (response.status !== 200)
+        throw new Error(`initialize: ${response.status} ${await response.text()}`)
+      await response.body?.cancel()
+      const id = response.headers.get('mcp-session-id')!
+      const initialized = await post(
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        token,
+        {
+          'Mcp-Session-Id': id,
+          'MCP-Protocol-Version': PROTOCOL,
+        },
+      )
+      if (initialized.status !== 202) throw new Error(`initialized: ${initialized.status}`)
+      return id
+    },
+    close: () => gateway.close(),
+  }
+}
