@@ -14,6 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 export const entries = {
   cli: 'cli/main.ts',
   oauth2: 'servers/oauth2/entry/node.ts',
+  gateway: 'servers/gateway/entry/node.ts',
   example: 'servers/example/entry/stdio.ts',
   'oauth2-tools': 'servers/oauth2-tools/entry/stdio.ts',
   guard: 'servers/guard/entry/stdio.ts',
