@@ -7,7 +7,10 @@ import { buildAll } from './build.mjs'
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 /** The servers `npm start` runs: one line each (`env` is added to the inherited environment). */
-const servers = [{ name: 'oauth2', bundle: 'dist/oauth2.mjs', env: {} }]
+const servers = [
+  { name: 'oauth2', bundle: 'dist/oauth2.mjs', env: {} },
+  { name: 'gateway', bundle: 'dist/gateway.mjs', env: {} },
+]
 
 const env = { ...process.env, MCP_DOCKER_ENV: process.env.MCP_DOCKER_ENV ?? 'development' }
 const width = Math.max(...servers.map((s) => s.name.length))
