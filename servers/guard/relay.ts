@@ -1,13 +1,13 @@
 // The guard's relay between an MCP client and a child MCP server, one JSON-RPC line at a time:
 // `tools/call` requests go through the argument policy, their answers through the result policy
 // (one audit record per call); every other message passes unchanged (re-serialized), both ways.
+import type { JSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js'
 import { newErrorId } from '../../shared/mcp/errors.ts'
 import type { Guard, GuardedCall } from '../../shared/mcp/guard.ts'
 import { ANONYMOUS, type Identity } from '../../shared/mcp/identity.ts'
 import { errorResult } from '../../shared/mcp/result.ts'
 import type { OversizeLine } from './lines.ts'
 import { recoverId } from './recover-id.ts'
-import { sanitizeToolResult } from './sanitize-result.ts'
 
 /** A JSON-RPC message as parsed: only its shape as far as the relay looks is assumed. */
 type Message = Record<string, unknown>
@@ -252,9 +252,9 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   /**
-   * The child's answer to a guarded call, through the result policy. A result is first reduced
-   * to what the policy reads (sanitize-result.ts); one that is no tool result at all is replaced
-   * by an `isError` result. Errors keep their code; message and data go through the policy.
+   * The child's answer to a guarded call, through the result policy (which keeps only the
+   * members it reads and withholds anything that is no tool result). Errors keep their code;
+   * message and data go through the policy.
    */
   async function guardAnswer(entry: Pending, call: GuardedCall, message: Message) {
     const { guardToolCallResponse } = await messages()
@@ -272,12 +272,13 @@ export function createRelay(options: RelayOptions): Relay {
         },
       })
     }
-    const result = sanitizeToolResult(message.result, (value) => guard.scrubValue(value))
-    if (!result) {
-      const refused = errorResult(`the tool ${entry.tool} returned a result the guard cannot check`)
-      return { jsonrpc: '2.0', id, result: await call.complete(refused, 'invalid_result') }
-    }
-    return guardToolCallResponse(call, { jsonrpc: '2.0', id, result })
+    // The shared guard keeps only the members its policy reads and withholds a result that is
+    // no CallToolResult at all (shared/mcp/result-members.ts).
+    return guardToolCallResponse(call, {
+      jsonrpc: '2.0',
+      id,
+      result: message.result as JSONRPCResultResponse['result'],
+    })
   }
 
   /** Answers a pending request that will never get the child's answer. */

@@ -1,7 +1,6 @@
 // The guard on raw JSON-RPC messages, for proxies that relay a child server's messages without
 // defineTool (the `guard` wrapper, the gateway's stdio children): tools/call in, its answer out.
 import {
-  CallToolResultSchema,
   ErrorCode,
   type JSONRPCErrorResponse,
   type JSONRPCRequest,
@@ -10,6 +9,7 @@ import {
 import type { Guard, GuardedCall } from './guard.ts'
 import type { Identity } from './identity.ts'
 import { errorResult } from './result.ts'
+import { toolResultMembers } from './result-members.ts'
 
 /** What a proxy does with a client's `tools/call` request. */
 export type ToolCallDecision =
@@ -93,15 +93,17 @@ export async function guardToolCallResponse(
   if ('error' in response) {
     return { ...response, error: await call.completeError(response.error) }
   }
-  const parsed = CallToolResultSchema.safeParse(response.result)
-  if (!parsed.success) {
+  // The SDK's CallToolResultSchema is loose (a task handle parses as a result with empty
+  // content), so the shape is checked by what the result policy can read.
+  const members = toolResultMembers(response.result)
+  if (!members) {
     const result = await call.complete(
       errorResult(`the tool ${call.tool} returned a result the guard cannot check`),
       'invalid_result',
     )
     return { ...response, result }
   }
-  const result = await call.complete(parsed.data, parsed.data.isError ? 'tool_error' : undefined)
+  const result = await call.complete(members, members.isError ? 'tool_error' : undefined)
   return { ...response, result }
 }
 
