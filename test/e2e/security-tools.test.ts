@@ -141,6 +141,36 @@ test('a restarted server continues the chain; the report still verifies it', asy
   }
 })
 
+test('AUDIT_LOG_SOURCE_FILE: writing to stderr, the audit tools read another log (docker exec)', async () => {
+  const gatewayLog = join(dir, 'gateway-like.log')
+  const writer = await connectBundle('security-tools', { env: { AUDIT_LOG_FILE: gatewayLog } })
+  try {
+    await call(writer, 'test_pii_detection', { text: 'mail kim.minsu@example.com' })
+  } finally {
+    await writer.close()
+  }
+  const reader = await connectBundle('security-tools', {
+    env: { AUDIT_LOG_SOURCE_FILE: gatewayLog },
+  })
+  try {
+    const log = data<{ available: boolean; records: Array<{ tool?: string }> }>(
+      await call(reader, 'get_security_audit_log'),
+    )
+    assert.is(log.available, true)
+    assert.equal(
+      log.records.map((r) => r.tool),
+      ['test_pii_detection'],
+      'the reader sees the other log, and its own calls went to stderr, not into that file',
+    )
+    const report = data<{ chain: { status: string } }>(
+      await call(reader, 'generate_security_report'),
+    )
+    assert.is(report.chain.status, 'verified')
+  } finally {
+    await reader.close()
+  }
+})
+
 test('without AUDIT_LOG_FILE or FERNET_KEY: clear answers, not obscure failures', async () => {
   const session = await connectBundle('security-tools')
   try {

@@ -1,5 +1,6 @@
 // Entry of dist/security-tools.mjs: the security tools over stdio, configured from the environment
-// (SECURITY_POLICY_FILE, FERNET_KEY/FERNET_KEY_FILE, AUDIT_LOG_FILE; see docs/mcp-servers.md).
+// (SECURITY_POLICY_FILE, FERNET_KEY/FERNET_KEY_FILE, AUDIT_LOG_FILE, AUDIT_LOG_SOURCE_FILE;
+// see docs/mcp-servers.md).
 import { readVar } from '../../../shared/node/env.ts'
 import { runStdioToolServer } from '../../../shared/node/stdio-tool-server.ts'
 import { SECURITY_TOOLS_INFO } from '../info.ts'
@@ -10,14 +11,20 @@ await runStdioToolServer(SECURITY_TOOLS_INFO, async () => {
     import('../server.ts'),
     import('./audit-file-reader.ts'),
   ])
-  // The same AUDIT_LOG_FILE the runtime writes to: the tools read the server's own log, after
-  // flushing the records still on their way to it.
-  const auditFile = readVar(process.env, 'AUDIT_LOG_FILE')
+  // What the audit tools read: AUDIT_LOG_SOURCE_FILE when set (e.g. the gateway's log, read by
+  // a security-tools started with `docker exec`, which writes its own records to stderr because
+  // two processes appending to one hash chain would fork it), else the AUDIT_LOG_FILE this
+  // server writes to, read after flushing the records still on their way to it.
+  const ownFile = readVar(process.env, 'AUDIT_LOG_FILE')
+  const sourceFile = readVar(process.env, 'AUDIT_LOG_SOURCE_FILE') ?? ownFile
   return (deps, runtime) =>
     createServer({
       ...deps,
       detector: async () => (await runtime.load()).detector,
       ...(runtime.encryptor ? { keyRing: runtime.encryptor } : {}),
-      auditReader: createAuditFileReader(auditFile, { flush: () => runtime.audit.flush() }),
+      auditReader: createAuditFileReader(
+        sourceFile,
+        sourceFile === ownFile ? { flush: () => runtime.audit.flush() } : {},
+      ),
     })
 })
