@@ -189,24 +189,32 @@ e2e('a token revoked at the AS is refused at once (introspection, cache 0 s)', a
   await client.close().catch(() => {})
 })
 
-e2e('SIGTERM: exits 0 after stopping its children', async () => {
-  const gateway = state.gateway!
-  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(gateway.child.pid)], {
-    encoding: 'utf8',
-  })
-    .stdout.trim()
-    .split('\n')
-    .filter(Boolean)
-  assert.is(children.length, 2, 'sequential-thinking and context7')
-  gateway.child.kill('SIGTERM')
-  const { code } = await gateway.exited
-  assert.is(code, 0)
-  for (const pid of children) {
-    const alive = spawnSync('ps', ['-p', pid.trim()], { encoding: 'utf8' }).status === 0
-    assert.not.ok(alive, `child ${pid} still running`)
-  }
-  assert.match(gateway.stderr(), /SIGTERM: stopping/)
-})
+e2e(
+  'SIGTERM with a client connected (open SSE stream): exits 0 promptly, children stopped',
+  async () => {
+    const gateway = state.gateway!
+    const client = await connect(await token())
+    await client.listTools()
+    const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(gateway.child.pid)], {
+      encoding: 'utf8',
+    })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean)
+    assert.is(children.length, 2, 'sequential-thinking and context7')
+    const started = Date.now()
+    gateway.child.kill('SIGTERM')
+    const { code } = await gateway.exited
+    assert.is(code, 0)
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`)
+    await client.close().catch(() => {})
+    for (const pid of children) {
+      const alive = spawnSync('ps', ['-p', pid.trim()], { encoding: 'utf8' }).status === 0
+      assert.not.ok(alive, `child ${pid} still running`)
+    }
+    assert.match(gateway.stderr(), /SIGTERM: stopping/)
+  },
+)
 
 e2e('production without configuration: exit 1, one line per problem, nothing secret', async () => {
   const gateway = spawnGateway(

@@ -12,7 +12,10 @@ import { openChild } from './child-transport.ts'
 export interface StartOptions {
   /** Operator lines. Default: `gateway: <line>` on standard error. */
   log?: (line: string) => void
-  /** Signals that stop the server gracefully (then the process exits). Default SIGTERM, SIGINT. */
+  /**
+   * Signals that stop the gateway gracefully (sessions, then requests, children, audit log) and
+   * then exit the process. Default SIGTERM and SIGINT; `[]` for none (tests).
+   */
   signals?: readonly NodeJS.Signals[]
 }
 
@@ -74,7 +77,7 @@ export async function startGateway(
       hostname: config.host,
       onClose: [() => gateway.close(), () => runtime.close()],
       log,
-      ...(options.signals ? { signals: options.signals } : {}),
+      signals: [], // handled below: sessions first, so open SSE streams do not hold the shutdown
     })
   } catch (error) {
     await gateway.close()
@@ -86,6 +89,25 @@ export async function startGateway(
     outcome: 'ok',
     detail: `gateway ${config.mode} ${config.verification.alg}`,
   })
+  const server = running
+  let stopping: Promise<void> | undefined
+  // Ending the sessions closes their SSE streams; then in-flight requests finish and the
+  // children and the audit log are closed (serveNode's close hooks).
+  const close = () =>
+    (stopping ??= (async () => {
+      await gateway.sessions.closeAll()
+      await server.close()
+    })())
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`)
+      process.exit(130)
+    }
+    log(`${signal}: stopping (ending sessions, finishing in-flight requests)`)
+    void close().then(() => process.exit())
+  }
+  for (const signal of options.signals ?? (['SIGTERM', 'SIGINT'] as const))
+    process.on(signal, onSignal)
   const servers = gateway.upstreams.map((u) => `${u.name}=${u.state}`).join(' ')
   log(
     `listening on ${running.url} (resource ${config.resource}, issuer ${config.issuer}, ${config.mode} mode; ${gateway.catalog.entries().length} tools: ${servers})`,
@@ -96,6 +118,6 @@ export async function startGateway(
     config,
     gateway,
     runtime,
-    close: () => running.close(),
+    close,
   }
 }
