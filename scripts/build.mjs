@@ -21,6 +21,8 @@ export const entries = {
   'security-tools': 'servers/security-tools/entry/stdio.ts',
   healthcheck: 'scripts/healthcheck.ts',
   hold: 'scripts/hold.ts',
+  connect: 'servers/connect/entry/stdio.ts',
+  'conformance-fixture': 'test/fixtures/conformance/entry.ts',
   ...thirdPartyEntries,
 }
 

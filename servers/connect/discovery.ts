@@ -1,0 +1,238 @@
+// Finds the gateway's authorization server and its token endpoint: the RFC 9728 protected
+// resource metadata (from the 401 challenge's `resource_metadata`, else the well-known URIs),
+// then the RFC 8414 authorization server metadata (or OpenID discovery), checked as the RFCs say.
+import { ConnectError } from './errors.ts'
+import { fetchJson, fetchWithDeadline, type Fetch } from './http.ts'
+import { bearerChallengeParams } from './www-authenticate.ts'
+
+/** Client authentication at the token endpoint (RFC 6749 §2.3.1; OA-9). */
+export type TokenAuthMethod = 'client_secret_basic' | 'client_secret_post'
+
+/** What discovery found. */
+export interface Discovery {
+  /** The protected resource identifier: the MCP endpoint URL (RFC 9728 §2 `resource`). */
+  resource: string
+  /** Where the resource metadata was read. */
+  resourceMetadataUrl: string
+  /** The authorization server's issuer identifier (first of `authorization_servers`). */
+  issuer: string
+  /** Where the AS metadata was read. */
+  authorizationServerMetadataUrl: string
+  tokenEndpoint: string
+  /** Basic when the AS offers it (RFC 8414 default), else post. */
+  authMethod: TokenAuthMethod
+  /** `scopes_supported` of the resource metadata, when given. */
+  scopesSupported?: string[]
+}
+
+export interface DiscoveryOptions {
+  fetch: Fetch
+  /** Deadline of each HTTP exchange, ms. */
+  timeoutMs: number
+  /** Allow http:// off loopback (the secret and the token would travel in clear). Default false. */
+  allowHttp?: boolean
+}
+
+/** RFC 9728 §3: the well-known suffix of protected resource metadata. */
+const PRM_SUFFIX = '/.well-known/oauth-protected-resource'
+/** RFC 8414 §3: the well-known suffix of authorization server metadata. */
+const ASM_SUFFIX = '/.well-known/oauth-authorization-server'
+/** OpenID Connect Discovery 1.0 §4. */
+const OIDC_SUFFIX = '/.well-known/openid-configuration'
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** The URL in the canonical form `new URL()` gives (lower-case scheme and host, default port dropped). */
+export function canonicalUrl(url: string): string {
+  return new URL(url).href
+}
+
+/**
+ * Refuses URLs connect must not send a secret or token to: not http(s), with credentials or a
+ * fragment, or http:// off loopback without `allowHttp` (MCP-A15; RFC 6749 §3.2 OA-4).
+ */
+export function checkEndpointUrl(url: string, what: string, allowHttp = false): URL {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new ConnectError('ERR_DISCOVERY', `${what} ${JSON.stringify(url)} is not a URL`)
+  }
+  if (!/^https?:$/.test(parsed.protocol))
+    throw new ConnectError('ERR_DISCOVERY', `${what} ${url} is not an http(s) URL`)
+  if (parsed.username || parsed.password || parsed.hash)
+    throw new ConnectError('ERR_DISCOVERY', `${what} ${url} must have no credentials or fragment`)
+  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname) && !allowHttp)
+    throw new ConnectError(
+      'ERR_DISCOVERY',
+      `${what} ${url} uses http: off loopback; use https, or set OAUTH2_ALLOW_HTTP=true on a private network`,
+    )
+  return parsed
+}
+
+/** RFC 9728 §3.1 / RFC 8414 §3.1: the suffix goes between the host and the path. */
+function wellKnown(identifier: string, suffix: string): string {
+  const url = new URL(identifier)
+  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/+$/, '')
+  return `${url.origin}${suffix}${path}`
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
+
+/**
+ * The resource metadata URL the gateway names: an unauthenticated request to the MCP endpoint
+ * gets 401 with `WWW-Authenticate: Bearer resource_metadata="…"` (RFC 9728 §5.1, MCP-A4).
+ * Undefined when the answer carries none (the caller falls back to the well-known URIs).
+ */
+export async function probeChallenge(
+  mcpUrl: string,
+  options: DiscoveryOptions,
+): Promise<string | undefined> {
+  const response = await fetchWithDeadline(
+    options.fetch,
+    mcpUrl,
+    // A GET opens nothing without a session; the auth check comes first either way.
+    { method: 'GET', headers: { Accept: 'text/event-stream' }, redirect: 'manual' },
+    { peer: 'gateway', timeoutMs: options.timeoutMs, what: `probe of ${mcpUrl}` },
+  )
+  await response.body?.cancel().catch(() => undefined)
+  if (response.status !== 401) return undefined
+  const url = bearerChallengeParams(response.headers.get('www-authenticate'))?.resource_metadata
+  if (url === undefined) return undefined
+  // RFC 9728 §7.3: a metadata URL on another origin may be an attacker's; only http(s) is read.
+  return checkEndpointUrl(url, 'resource_metadata', true).href
+}
+
+async function readResourceMetadata(
+  urls: string[],
+  mcpUrl: string,
+  options: DiscoveryOptions,
+): Promise<{ url: string; document: Record<string, unknown> }> {
+  const tried: string[] = []
+  for (const url of urls) {
+    const answer = await fetchJson(
+      options.fetch,
+      url,
+      { headers: { Accept: 'application/json' } },
+      { peer: 'gateway', timeoutMs: options.timeoutMs, what: 'protected resource metadata' },
+    )
+    if (answer.status === 200 && isObject(answer.json)) return { url, document: answer.json }
+    tried.push(`${url} (${answer.status})`)
+    if (answer.status >= 500)
+      throw new ConnectError(
+        'ERR_GATEWAY_REFUSED',
+        `protected resource metadata: ${url} answered ${answer.status}`,
+        answer.status,
+      )
+  }
+  throw new ConnectError(
+    'ERR_DISCOVERY',
+    `no protected resource metadata (RFC 9728) for ${mcpUrl}: tried ${tried.join(', ')}; is --url the gateway's MCP endpoint?`,
+  )
+}
+
+async function readAuthorizationServerMetadata(
+  issuer: string,
+  options: DiscoveryOptions,
+): Promise<{ url: string; document: Record<string, unknown> }> {
+  const path = new URL(issuer).pathname.replace(/\/+$/, '')
+  // MCP 2025-11-25 "Authorization Server Metadata Discovery": RFC 8414 first, then OpenID forms.
+  const urls = [wellKnown(issuer, ASM_SUFFIX), wellKnown(issuer, OIDC_SUFFIX)]
+  if (path) urls.push(`${issuer.replace(/\/+$/, '')}${OIDC_SUFFIX}`)
+  const tried: string[] = []
+  for (const url of urls) {
+    const answer = await fetchJson(
+      options.fetch,
+      url,
+      { headers: { Accept: 'application/json' } },
+      {
+        peer: 'authorization server',
+        timeoutMs: options.timeoutMs,
+        what: 'authorization server metadata',
+      },
+    )
+    if (answer.status === 200 && isObject(answer.json)) return { url, document: answer.json }
+    tried.push(`${url} (${answer.status})`)
+    if (answer.status >= 500)
+      throw new ConnectError(
+        'ERR_TOKEN_REFUSED',
+        `authorization server metadata: ${url} answered ${answer.status}`,
+        answer.status,
+      )
+  }
+  throw new ConnectError(
+    'ERR_DISCOVERY',
+    `no authorization server metadata (RFC 8414) for issuer ${issuer}: tried ${tried.join(', ')}`,
+  )
+}
+
+/**
+ * Discovers the token endpoint for the MCP endpoint `mcpUrl`. Checks: the resource metadata's
+ * `resource` is identical to `mcpUrl` (RFC 9728 §3.3, MCP-A3) and names an authorization server
+ * (MCP-A1); the AS metadata's `issuer` is identical to that identifier (RFC 8414 §3.3); the AS
+ * offers `client_credentials` and a client secret method connect speaks.
+ * @throws ConnectError
+ */
+export async function discover(mcpUrl: string, options: DiscoveryOptions): Promise<Discovery> {
+  const fromChallenge = await probeChallenge(mcpUrl, options)
+  const candidates = fromChallenge
+    ? [fromChallenge]
+    : [wellKnown(mcpUrl, PRM_SUFFIX), `${new URL(mcpUrl).origin}${PRM_SUFFIX}`]
+  const prm = await readResourceMetadata([...new Set(candidates)], mcpUrl, options)
+
+  const resource = prm.document.resource
+  if (typeof resource !== 'string' || !URL.canParse(resource))
+    throw new ConnectError('ERR_DISCOVERY', `${prm.url}: "resource" is missing or not a URL`)
+  if (canonicalUrl(resource) !== canonicalUrl(mcpUrl))
+    throw new ConnectError(
+      'ERR_DISCOVERY',
+      `${prm.url} names the resource ${resource}, not ${mcpUrl} (RFC 9728 §3.3 requires them identical): run connect with --url ${resource}, or set the gateway's GATEWAY_PUBLIC_URL to match`,
+    )
+  const servers = prm.document.authorization_servers
+  if (!isStringArray(servers) || servers.length === 0)
+    throw new ConnectError('ERR_DISCOVERY', `${prm.url}: "authorization_servers" is empty`)
+  const issuer = servers[0]!
+  checkEndpointUrl(issuer, 'the authorization server', options.allowHttp)
+
+  const asm = await readAuthorizationServerMetadata(issuer, options)
+  if (asm.document.issuer !== issuer)
+    throw new ConnectError(
+      'ERR_DISCOVERY',
+      `${asm.url}: "issuer" is ${JSON.stringify(asm.document.issuer)}, not ${issuer} (RFC 8414 §3.3)`,
+    )
+  const tokenEndpoint = asm.document.token_endpoint
+  if (typeof tokenEndpoint !== 'string')
+    throw new ConnectError('ERR_DISCOVERY', `${asm.url}: no "token_endpoint"`)
+  checkEndpointUrl(tokenEndpoint, 'the token endpoint', options.allowHttp)
+  const grants = asm.document.grant_types_supported
+  if (isStringArray(grants) && !grants.includes('client_credentials'))
+    throw new ConnectError(
+      'ERR_DISCOVERY',
+      `${asm.url}: the authorization server does not offer the client_credentials grant`,
+    )
+  // RFC 8414 §2: absent means client_secret_basic.
+  const methods = asm.document.token_endpoint_auth_methods_supported
+  const offered = isStringArray(methods) ? methods : ['client_secret_basic']
+  const authMethod: TokenAuthMethod | undefined = offered.includes('client_secret_basic')
+    ? 'client_secret_basic'
+    : offered.includes('client_secret_post')
+      ? 'client_secret_post'
+      : undefined
+  if (!authMethod)
+    throw new ConnectError(
+      'ERR_DISCOVERY',
+      `${asm.url}: the authorization server accepts neither client_secret_basic nor client_secret_post`,
+    )
+  const scopes = prm.document.scopes_supported
+  return {
+    resource,
+    resourceMetadataUrl: prm.url,
+    issuer,
+    authorizationServerMetadataUrl: asm.url,
+    tokenEndpoint,
+    authMethod,
+    ...(isStringArray(scopes) ? { scopesSupported: scopes } : {}),
+  }
+}
