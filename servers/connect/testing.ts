@@ -1,0 +1,141 @@
+// Test support for connect: a small Streamable HTTP MCP gateway (Hono, the SDK's Web-standard
+// transport, one session per initialize) that demands Bearer tokens issued by the real OAuth2
+// app, both reachable through one app.request-backed fetch, plus a record of every request.
+import { Hono } from 'hono'
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
+import { makeTestApp } from '../oauth2/testing.ts'
+import type { Fetch } from './http.ts'
+
+export const GATEWAY = 'http://localhost:8080'
+export const MCP_URL = `${GATEWAY}/mcp`
+export const AS = 'http://localhost:8081'
+export const PRM_URL = `${GATEWAY}/.well-known/oauth-protected-resource/mcp`
+
+export interface Seen {
+  method: string
+  url: string
+  authorization: string | null
+  sessionId: string | null
+  protocolVersion: string | null
+  status: number
+}
+
+export interface TestGatewayOptions {
+  /** The MCP server behind each session. */
+  server: () => Server
+  /** PRM document override (merged over the correct one). */
+  prm?: Record<string, unknown>
+  /** Send the `resource_metadata` challenge on 401. Default true. */
+  challenge?: boolean
+}
+
+/** The decoded payload of a JWT (no verification: the gateway below asks the AS instead). */
+export const jwtPayload = (jwt: string) =>
+  JSON.parse(atob(jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+    string,
+    unknown
+  >
+
+/**
+ * The real OAuth2 app on AS and a test gateway on GATEWAY. The gateway accepts a token when the
+ * AS's introspection says it is active for audience MCP_URL; `revoke(token)` makes it refuse one,
+ * `endSessions()` forgets every session (its next request gets 404).
+ */
+export async function makeTestStack(options: TestGatewayOptions) {
+  const as = await makeTestApp({ config: { issuer: AS, defaultResource: MCP_URL } })
+  const seen: Seen[] = []
+  const refused = new Set<string>()
+  let refuseAll = false
+  const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>()
+  const deleted: string[] = []
+
+  async function active(token: string): Promise<boolean> {
+    if (refuseAll || refused.has(token)) return false
+    const res = await as.post('/oauth2/introspect', `token=${token}`, ['mcp-client', 'secret'])
+    const body = (await res.json()) as { active: boolean; aud?: unknown }
+    return (
+      body.active &&
+      (body.aud === MCP_URL || (Array.isArray(body.aud) && body.aud.includes(MCP_URL)))
+    )
+  }
+
+  const gateway = new Hono()
+  gateway.get('/.well-known/oauth-protected-resource/mcp', (c) =>
+    c.json({
+      resource: MCP_URL,
+      authorization_servers: [AS],
+      scopes_supported: ['mcp.access'],
+      bearer_methods_supported: ['header'],
+      ...options.prm,
+    }),
+  )
+  gateway.all('/mcp', async (c) => {
+    const header = c.req.header('authorization')
+    const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1]
+    if (!token || !(await active(token))) {
+      const params = [
+        ...(options.challenge === false ? [] : [`resource_metadata="${PRM_URL}"`]),
+        ...(token ? ['error="invalid_token"'] : []),
+      ]
+      return c.body(
+        null,
+        401,
+        params.length ? { 'WWW-Authenticate': `Bearer ${params.join(', ')}` } : {},
+      )
+    }
+    const id = c.req.header('mcp-session-id')
+    let transport = id ? sessions.get(id) : undefined
+    if (id && !transport)
+      return c.json(
+        { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null },
+        404,
+      )
+    if (!transport) {
+      const created = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => crypto.randomUUID(),
+        onsessioninitialized: (sid) => void sessions.set(sid, created),
+        onsessionclosed: (sid) => {
+          deleted.push(sid)
+          sessions.delete(sid)
+        },
+      })
+      await options.server().connect(created)
+      transport = created
+    }
+    return transport.handleRequest(c.req.raw)
+  })
+
+  const fetch: Fetch = async (input, init) => {
+    const url = new URL(String(input))
+    const app = url.origin === AS ? as.app : url.origin === GATEWAY ? gateway : undefined
+    if (!app) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
+    const request = new Request(url, init)
+    const response = await app.request(request)
+    seen.push({
+      method: request.method,
+      url: url.href,
+      authorization: request.headers.get('authorization'),
+      sessionId: request.headers.get('mcp-session-id'),
+      protocolVersion: request.headers.get('mcp-protocol-version'),
+      status: response.status,
+    })
+    return response
+  }
+
+  return {
+    as,
+    gateway,
+    fetch,
+    seen,
+    sessions,
+    deleted,
+    revoke: (token: string) => void refused.add(token),
+    /** From now on every token is refused (as with a gateway using another key). */
+    refuseEveryToken: () => void (refuseAll = true),
+    async endSessions() {
+      for (const transport of sessions.values()) await transport.close()
+      sessions.clear()
+    },
+  }
+}
