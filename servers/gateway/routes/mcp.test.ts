@@ -1,9 +1,6 @@
 // /mcp through app.request() with tokens from the real OAuth2 app: RS-1..RS-6 / MCP-A4..A7
 // challenges, MCP-T2 Origin/Host, MCP-T3..T6 transport rules, sessions bound to the client
 // (MCP-A12), per-tool scopes (MCP-A6), rate and session limits, revocation.
-import { writeFileSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
@@ -14,12 +11,6 @@ import {
   type HarnessOptions,
 } from '../testing/harness.ts'
 
-const dir = mkdtempSync(join(tmpdir(), 'gateway-app-'))
-const configFile = (name: string, json: unknown) => {
-  const path = join(dir, name)
-  writeFileSync(path, JSON.stringify(json))
-  return path
-}
 const METADATA_URL = `${GATEWAY}/.well-known/oauth-protected-resource/mcp`
 const listTools = { jsonrpc: '2.0', id: 2, method: 'tools/list' }
 const callTool = (name: string, args: Record<string, unknown> = {}, id = 3) => ({
@@ -151,8 +142,8 @@ test('MCP-T2: a foreign Origin or Host → 403 before anything else; allowed one
 })
 
 test('MCP-T3: 406 without both Accept types, 415 for non-JSON, 413 over the limit, 400 for bad JSON', async () => {
-  const file = configFile('small.json', { limits: { maxBodyBytes: 1024 } })
-  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+  const file = { limits: { maxBodyBytes: 1024 } }
+  await withHarness({ file }, async (h) => {
     const token = await h.token()
     const accept = await h.post(listTools, token, { Accept: 'application/json' })
     assert.is(accept.status, 406)
@@ -270,10 +261,10 @@ test('MCP-T4/T5: GET opens the SSE stream, DELETE ends the session (then 404), P
 })
 
 test('MCP-A6: a tools/call needing a scope the token lacks → 403 naming every scope; tools/list hides it', async () => {
-  const file = configFile('scopes.json', {
+  const file = {
     servers: { alpha: { toolScopes: { whoami: ['tools'] } } },
-  })
-  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+  }
+  await withHarness({ file }, async (h) => {
     const token = await h.token()
     const id = await h.initialize(token)
     const session = { 'Mcp-Session-Id': id, 'MCP-Protocol-Version': PROTOCOL }
@@ -307,8 +298,8 @@ test('MCP-A6: a tools/call needing a scope the token lacks → 403 naming every 
 })
 
 test('rate limit per client → 429 with Retry-After; other clients unaffected', async () => {
-  const file = configFile('rate.json', { limits: { requestsPerMinute: 3 } })
-  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+  const file = { limits: { requestsPerMinute: 3 } }
+  await withHarness({ file }, async (h) => {
     const token = await h.token()
     for (let i = 0; i < 3; i++) assert.is((await h.post(listTools, token)).status, 400)
     const limited = await h.post(listTools, token)
@@ -319,10 +310,10 @@ test('rate limit per client → 429 with Retry-After; other clients unaffected',
 })
 
 test('session limits: per client → 429, global → 503; idle sessions expire (then 404)', async () => {
-  const file = configFile('sessions.json', {
+  const file = {
     limits: { maxSessions: 3, maxSessionsPerClient: 2, sessionIdleSeconds: 60 },
-  })
-  await withHarness({ env: { GATEWAY_CONFIG_FILE: file } }, async (h) => {
+  }
+  await withHarness({ file }, async (h) => {
     const token = await h.token()
     const first = await h.initialize(token)
     await h.initialize(token)

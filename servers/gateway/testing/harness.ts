@@ -1,20 +1,20 @@
-// Test harness for the gateway: the real OAuth2 app (tokens, introspection, revocation through
-// app.request), a gateway built by createGateway from environment-style configuration with test
-// in-process servers, and helpers to speak raw Streamable HTTP to it.
-import { readFileSync } from 'node:fs'
+// Test harness for the gateway (Web-standard: no files, no processes): the real OAuth2 app
+// (tokens, introspection, revocation through app.request), a gateway built by createGateway from
+// environment-style configuration with test in-process servers, and helpers to speak raw
+// Streamable HTTP to it. Child servers are tested through entry/ (Node).
 import { hs256Key } from '../../../shared/jwt/keys.ts'
 import type { Detector, TextEncryptor } from '../../../shared/pii/types.ts'
 import { createTestDeps, type TestAudit } from '../../../shared/mcp/testing.ts'
-import { readSecret } from '../../../shared/node/env.ts'
 import { makeTestApp, TEST_JWT_SECRET } from '../../oauth2/testing.ts'
 import { readGatewayConfig, type Env, type GatewayConfig } from '../config.ts'
 import { createGateway, type Gateway, type GatewayDeps, type InProcessFactory } from '../gateway.ts'
-import { openChild } from '../entry/child-transport.ts'
 import { hangTool, say, steps, testServer, whoami } from './tools.ts'
 
 export const GATEWAY = 'http://localhost:8080'
 export const MCP = `${GATEWAY}/mcp`
 export const PROTOCOL = '2025-11-25'
+/** The path GATEWAY_CONFIG_FILE names when `file` is given (read from memory). */
+const CONFIG_PATH = '/virtual/gateway.json'
 
 /** Cancellations the `hang` tool saw. */
 export const hangSeen = { cancelled: 0 }
@@ -32,10 +32,10 @@ export interface HarnessOptions {
   policy?: unknown
   detector?: Detector
   encryptor?: TextEncryptor
+  /** GATEWAY_CONFIG_FILE contents (its JSON value). Default: no file. */
+  file?: unknown
   /** In-process servers. Default TEST_SERVERS. */
   inProcess?: Record<string, InProcessFactory>
-  /** Default children (name → command), e.g. the fixture. Default none. */
-  children?: Record<string, { command: string; args: string[]; env?: Record<string, string> }>
   /** Replaces the fetch the gateway uses to reach the AS (default: the test AS app). */
   fetch?: GatewayDeps['fetch']
 }
@@ -79,26 +79,24 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     ...(options.encryptor ? { encryptor: options.encryptor } : {}),
   })
   const inProcess = options.inProcess ?? TEST_SERVERS
-  const env: Env = { MCP_DOCKER_ENV: 'development', JWT_SECRET: TEST_JWT_SECRET, ...options.env }
+  const env: Env = {
+    MCP_DOCKER_ENV: 'development',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...(options.file !== undefined ? { GATEWAY_CONFIG_FILE: CONFIG_PATH } : {}),
+    ...options.env,
+  }
   const config = readGatewayConfig(env, {
-    readSecret,
-    readTextFile: (path) => readFileSync(path, 'utf8'),
-    builtins: { inProcess: Object.keys(inProcess), children: options.children ?? {} },
+    readSecret: (from, name) => from[name] || undefined,
+    readTextFile: (path) => {
+      if (path !== CONFIG_PATH) throw Object.assign(new Error('no such file'), { code: 'ENOENT' })
+      return JSON.stringify(options.file)
+    },
+    builtins: { inProcess: Object.keys(inProcess), children: {} },
   })
   const gateway = await createGateway(config, {
     guard: deps.guard,
     audit: audit.log,
     inProcess,
-    openChild: (server) =>
-      openChild(
-        {
-          command: server.command!,
-          args: server.args,
-          env: server.env,
-          ...(server.cwd ? { cwd: server.cwd } : {}),
-        },
-        (line) => operator.push(`${server.name} stderr: ${line}`),
-      ),
     key: hs256Key(TEST_JWT_SECRET),
     fetch: options.fetch ?? (async (request) => as.app.request(request)),
     clock: () => as.clock.now,
