@@ -107,7 +107,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       sessions.set(id, session)
       count(clientId, 1)
       server.onclose = () => void remove(session, 'closed')
-      await server.connect(transport)
+      try {
+        await server.connect(transport)
+      } catch (error) {
+        remove(session, 'closed')
+        throw error
+      }
       return session
     },
     get(id, clientId) {
