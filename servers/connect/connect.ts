@@ -35,8 +35,10 @@ export function createConnect(config: ConnectConfig, deps: ConnectDeps): Connect
   const fetch: Fetch = deps.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const timeoutMs = config.timeoutSeconds * 1000
   const raw = deps.log ?? (() => undefined)
-  // LOG-1: nothing we write names the secret; mask it anyway should a peer echo it back.
-  const log = (line: string) => raw(line.split(config.clientSecret).join('[redacted]'))
+  // LOG-1: nothing we write names the secret; mask it anyway should a peer echo it back. A
+  // secret shorter than 8 characters is a word ("secret") that masking would cut out of others.
+  const mask = config.clientSecret.length >= 8 ? config.clientSecret : undefined
+  const log = (line: string) => raw(mask ? line.split(mask).join('[redacted]') : line)
 
   const tokens = createTokenSource({
     discover: () => discover(config.url, { fetch, timeoutMs, allowHttp: config.allowHttp }),
