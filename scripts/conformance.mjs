@@ -170,8 +170,15 @@ export function ensureBundles() {
  * The OAuth2 server and the gateway in development mode on free loopback ports, sharing a
  * generated key in a temporary folder; the gateway's only upstream is the conformance fixture.
  * The demo client `mcp-client`/`secret` may get tokens for the gateway (OAUTH2_DEFAULT_RESOURCE).
+ * Options: `dir` (default a new temporary folder), `tokenTtlSeconds` (the AS's TOKEN_TTL_SECONDS),
+ * `gatewayLimits` (the `limits` of GATEWAY_CONFIG_FILE), `nodePath` (default this Node).
  */
-export async function startStack({ dir, tokenTtlSeconds, nodePath = process.execPath } = {}) {
+export async function startStack({
+  dir,
+  tokenTtlSeconds,
+  gatewayLimits,
+  nodePath = process.execPath,
+} = {}) {
   dir ??= mkdtempSync(join(tmpdir(), 'mcp-conformance-'))
   const asPort = await freePort()
   const gatewayPort = await freePort()
@@ -205,6 +212,7 @@ export async function startStack({ dir, tokenTtlSeconds, nodePath = process.exec
         servers: {
           conformance: { command: nodePath, args: [join(root, 'dist/conformance-fixture.mjs')] },
         },
+        ...(gatewayLimits ? { limits: gatewayLimits } : {}),
       }),
     )
     const gateway = start(nodePath, [join(root, 'dist/gateway.mjs')], {

@@ -19,12 +19,14 @@ const UNREACHABLE: Record<Peer, ConnectErrorCode> = {
 /** The system reason of a failed fetch (`ECONNREFUSED`, `ENOTFOUND`…) when the runtime gives one. */
 function reasonOf(error: unknown): string {
   let cause: unknown = error
+  let message = error instanceof Error ? error.message : 'network error'
   for (let depth = 0; depth < 4 && cause && typeof cause === 'object'; depth++) {
     const code = (cause as { code?: unknown }).code
     if (typeof code === 'string') return code
+    if (cause instanceof Error) message = cause.message // the innermost says most ("bad port")
     cause = (cause as { cause?: unknown }).cause
   }
-  return error instanceof Error ? error.message : 'network error'
+  return message
 }
 
 export interface DeadlineOptions {
