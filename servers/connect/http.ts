@@ -1,6 +1,7 @@
 // HTTP for the bridge: a Web-standard fetch with a deadline for the answer's headers (and, for
 // metadata and token answers, its JSON body), failures turned into ConnectErrors naming the peer.
 import { ConnectError, type ConnectErrorCode } from './errors.ts'
+import { readStreamBounded } from '../../shared/http/stream.ts'
 
 /** Web-standard fetch (`globalThis.fetch`, or `(input, init) => app.request(input, init)` in tests). */
 export type Fetch = (input: string | URL, init?: RequestInit) => Promise<Response>
@@ -114,28 +115,12 @@ export async function fetchJson(
 }
 
 async function readLimited(response: Response, options: DeadlineOptions): Promise<string> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_JSON_BYTES) {
-      await reader.cancel().catch(() => undefined)
-      throw new ConnectError(
-        'ERR_DISCOVERY',
-        `${options.what}: the ${options.peer}'s answer is larger than ${MAX_JSON_BYTES} bytes`,
-      )
-    }
-    chunks.push(value)
+  const body = await readStreamBounded(response.body, MAX_JSON_BYTES)
+  if (body === undefined) {
+    throw new ConnectError(
+      'ERR_DISCOVERY',
+      `${options.what}: the ${options.peer}'s answer is larger than ${MAX_JSON_BYTES} bytes`,
+    )
   }
-  const all = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    all.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return new TextDecoder().decode(all)
+  return new TextDecoder().decode(body)
 }

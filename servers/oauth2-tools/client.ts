@@ -3,6 +3,7 @@
 // its latency measured, and failures turned into OAuth2ToolsErrors with clear messages.
 import type { OAuth2ToolsConfig } from './config.ts'
 import { OAuth2ToolsError } from './errors.ts'
+import { readStreamBounded } from '../../shared/http/stream.ts'
 
 /** Web-standard fetch (`globalThis.fetch`, or `(input, init) => app.request(input, init)` in tests). */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>
@@ -288,27 +289,11 @@ function invalid(exchange: Exchange, what: string): OAuth2ToolsError {
 
 /** The body, refusing more than `max` bytes (a misdirected OAUTH2_URL may serve anything). */
 async function readBounded(response: Response, max: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(0)
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => undefined)
-      throw new OAuth2ToolsError('ERR_INVALID_RESPONSE', `the answer is larger than ${max} bytes`)
-    }
-    chunks.push(value)
+  const body = await readStreamBounded(response.body, max)
+  if (body === undefined) {
+    throw new OAuth2ToolsError('ERR_INVALID_RESPONSE', `the answer is larger than ${max} bytes`)
   }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
+  return body
 }
 
 function parseJson(body: Uint8Array): unknown {

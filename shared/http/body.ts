@@ -1,4 +1,5 @@
 // Request bodies: size limit (413), media type checks (415) and strict UTF-8, as RequestBodyError.
+import { readStreamBounded } from './stream.ts'
 
 /** A body this server will not read: too large, wrong media type, unreadable or not UTF-8. */
 export class RequestBodyError extends Error {
@@ -44,33 +45,14 @@ export async function readBodyBytes(
     if (buffer.byteLength > maxBytes) throw tooLarge(maxBytes)
     return new Uint8Array(buffer)
   }
-  if (request.body === null) return new Uint8Array(0)
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
+  let bytes: Uint8Array | undefined
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        reader.cancel().catch(() => {})
-        throw tooLarge(maxBytes)
-      }
-      chunks.push(value)
-    }
-  } catch (error) {
-    if (error instanceof RequestBodyError) throw error
+    bytes = await readStreamBounded(request.body, maxBytes)
+  } catch {
     throw new RequestBodyError('body_unreadable', 'request body could not be read')
   }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+  if (bytes === undefined) throw tooLarge(maxBytes)
+  return bytes
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
