@@ -3,6 +3,7 @@
 import * as v from 'valibot'
 import { ConfigError, ProblemList } from '../../shared/config/errors.ts'
 import { DEFAULT_LIMITS, parseGatewayFile, type GatewayFile, type Limits } from './config-file.ts'
+import { envReader } from '../../shared/config/env-schema.ts'
 
 export type { Limits } from './config-file.ts'
 export type Env = Readonly<Record<string, string | undefined>>
@@ -184,20 +185,7 @@ const HOST = /^[a-z0-9.\-[\]:]+$/i
  */
 export function readGatewayConfig(env: Env, sources: ConfigSources): GatewayConfig {
   const problems = new ProblemList()
-  const raw = (name: string) => {
-    const value = env[name]?.trim()
-    return value === undefined || value === '' ? undefined : value
-  }
-  function parse<K extends keyof typeof Schemas>(
-    name: K,
-  ): v.InferOutput<(typeof Schemas)[K]> | undefined {
-    const value = raw(name)
-    if (value === undefined) return undefined
-    const result = v.safeParse(Schemas[name], value)
-    if (result.success) return result.output as v.InferOutput<(typeof Schemas)[K]>
-    problems.add(result.issues[0].message)
-    return undefined
-  }
+  const { raw, parse } = envReader(env, Schemas, problems)
   const secret = (name: string) => problems.collect(() => sources.readSecret(env, name))
 
   const givenMode = parse('MCP_DOCKER_ENV')

@@ -2,6 +2,7 @@
 // environment (OAUTH2_URL, OAUTH2_ISSUER, OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET[_FILE],
 // OAUTH2_TIMEOUT_MS, MCP_DOCKER_ENV) with every problem reported at once.
 import { ProblemList } from '../../shared/config/errors.ts'
+import { envReader } from '../../shared/config/env-schema.ts'
 
 export type Env = Readonly<Record<string, string | undefined>>
 /** Reads NAME or the file named by NAME_FILE (shared/node/env.ts `readSecret`), throwing ConfigError. */
@@ -57,10 +58,7 @@ export interface OAuth2ToolsConfig {
  */
 export function readOAuth2ToolsConfig(env: Env, readSecret: SecretReader): OAuth2ToolsConfig {
   const problems = new ProblemList()
-  const raw = (name: string) => {
-    const value = env[name]?.trim()
-    return value === undefined || value === '' ? undefined : value
-  }
+  const { raw } = envReader(env, {}, problems)
   const mode = raw('MCP_DOCKER_ENV')
   if (mode !== undefined && mode !== 'development' && mode !== 'production') {
     problems.add('MCP_DOCKER_ENV must be "development" or "production"')

@@ -2,6 +2,7 @@
 import * as v from 'valibot'
 import { ProblemList } from '../../shared/config/errors.ts'
 import { isResourceIndicator } from '../../shared/clients/registry.ts'
+import { envReader } from '../../shared/config/env-schema.ts'
 
 /** `development` (demo client, generated keys) or `production` (refuses both). */
 export type Mode = 'development' | 'production'
@@ -102,20 +103,7 @@ const Schemas = {
  */
 export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Config {
   const problems = new ProblemList()
-  const raw = (name: string) => {
-    const value = env[name]?.trim()
-    return value === undefined || value === '' ? undefined : value
-  }
-  function parse<K extends keyof typeof Schemas>(
-    name: K,
-  ): v.InferOutput<(typeof Schemas)[K]> | undefined {
-    const value = raw(name)
-    if (value === undefined) return undefined
-    const result = v.safeParse(Schemas[name], value)
-    if (result.success) return result.output as v.InferOutput<(typeof Schemas)[K]>
-    problems.add(result.issues[0].message)
-    return undefined
-  }
+  const { raw, parse } = envReader(env, Schemas, problems)
 
   const givenMode = parse('MCP_DOCKER_ENV')
   const mode = givenMode ?? 'production'

@@ -1,0 +1,45 @@
+import * as v from 'valibot'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { ConfigError, ProblemList } from './errors.ts'
+import { envReader } from './env-schema.ts'
+
+const schemas = {
+  PORT: v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, 'PORT must be a whole number'),
+    v.transform(Number),
+    v.maxValue(65535, 'PORT must be at most 65535'),
+  ),
+  MODE: v.picklist(['development', 'production'], 'MODE must be development or production'),
+}
+
+test('raw trims and treats blank as unset; parse applies the schema', () => {
+  const problems = new ProblemList()
+  const env = envReader({ PORT: ' 8080 ', MODE: 'production', BLANK: '  ' }, schemas, problems)
+  assert.is(env.raw('BLANK'), undefined)
+  assert.is(env.raw('PORT'), '8080')
+  assert.is(env.parse('PORT'), 8080)
+  assert.is(env.parse('MODE'), 'production')
+  assert.is(problems.size, 0)
+})
+
+test('every invalid variable adds one problem; unset ones add none', () => {
+  const problems = new ProblemList()
+  const env = envReader({ PORT: '99999', MODE: 'staging' }, schemas, problems)
+  assert.is(env.parse('PORT'), undefined)
+  assert.is(env.parse('MODE'), undefined)
+  assert.is(envReader({}, schemas, problems).parse('PORT'), undefined)
+  try {
+    problems.throwIfAny()
+    assert.unreachable()
+  } catch (error) {
+    assert.instance(error, ConfigError)
+    assert.equal((error as ConfigError).problems, [
+      'PORT must be at most 65535',
+      'MODE must be development or production',
+    ])
+  }
+})
+
+test.run()

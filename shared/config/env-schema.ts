@@ -1,0 +1,37 @@
+// Typed reading of environment variables through valibot schemas, every problem collected
+// instead of thrown (one line each; ConfigError lists them all at start-up).
+import * as v from 'valibot'
+import type { ProblemList } from './errors.ts'
+
+/** Schemas for string-valued variables, keyed by variable name. */
+export type EnvSchemas = Record<string, v.GenericSchema<string, unknown>>
+
+export interface EnvReader<S extends EnvSchemas> {
+  /** The trimmed value, or `undefined` when unset or blank. */
+  raw(name: string): string | undefined
+  /** The value parsed by its schema; `undefined` when unset or invalid (then a problem is added). */
+  parse<K extends keyof S & string>(name: K): v.InferOutput<S[K]> | undefined
+}
+
+/** A reader of `env` whose schema failures are added to `problems` (the first issue's message). */
+export function envReader<S extends EnvSchemas>(
+  env: Readonly<Record<string, string | undefined>>,
+  schemas: S,
+  problems: ProblemList,
+): EnvReader<S> {
+  const raw = (name: string) => {
+    const value = env[name]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+  return {
+    raw,
+    parse(name) {
+      const value = raw(name)
+      if (value === undefined) return undefined
+      const result = v.safeParse(schemas[name]!, value)
+      if (result.success) return result.output as v.InferOutput<S[typeof name]>
+      problems.add(result.issues[0].message)
+      return undefined
+    },
+  }
+}
