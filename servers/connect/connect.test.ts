@@ -46,13 +46,19 @@ async function setup(config: Partial<ConnectConfig> = {}) {
 const mcpRequests = (s: Awaited<ReturnType<typeof setup>>) =>
   s.stack.seen.filter((r) => r.url === MCP_URL)
 
+/** Connects the client and waits until `notifications/initialized` reached the gateway (202). */
+async function connected(s: Awaited<ReturnType<typeof setup>>) {
+  await s.client.connect(s.clientSide)
+  while (!mcpRequests(s).some((r) => r.status === 202)) await new Promise((r) => setTimeout(r, 2))
+}
+
 const flow = suite('connect relay')
 
 flow(
   'initialize reaches the gateway and its answer the client; the session and version headers are kept (MCP-T5, MCP-T6)',
   async () => {
     const s = await setup()
-    await s.client.connect(s.clientSide)
+    await connected(s)
     assert.equal(s.client.getServerVersion(), { name: 'conformance-fixture', version: '1.0.0' })
     assert.ok(s.client.getServerCapabilities()?.prompts, 'capabilities as the server declared them')
     const tools = (await s.client.listTools()).tools.map((t) => t.name)
@@ -84,7 +90,7 @@ flow(
 
 flow('tools/call with progress and logs, and a server-to-client request over SSE', async () => {
   const s = await setup()
-  await s.client.connect(s.clientSide)
+  await connected(s)
   const progress: Progress[] = []
   const result = await s.client.request(
     {
@@ -124,7 +130,7 @@ flow('tools/call with progress and logs, and a server-to-client request over SSE
 
 flow('the token is renewed at 80% of its lifetime, before it expires', async () => {
   const s = await setup()
-  await s.client.connect(s.clientSide)
+  await connected(s)
   const first = await s.connect.tokens.get()
   s.clock.now += 1800 * 1000 * 0.79
   await s.client.ping()
@@ -140,14 +146,16 @@ flow('the token is renewed at 80% of its lifetime, before it expires', async () 
 
 flow('a 401 gets one new token and the request is sent again (RS-4)', async () => {
   const s = await setup()
-  await s.client.connect(s.clientSide)
+  await connected(s)
   const first = await s.connect.tokens.get()
   s.stack.revoke(first)
   const result = await s.client.callTool({ name: 'test_simple_text', arguments: {} })
   assert.equal(result.content, [
     { type: 'text', text: 'This is a simple text response for testing.' },
   ])
-  const last = mcpRequests(s).slice(-2)
+  const last = mcpRequests(s)
+    .filter((r) => r.method === 'POST')
+    .slice(-2)
   assert.equal(
     last.map((r) => r.status),
     [401, 200],
@@ -162,7 +170,7 @@ flow(
   'a 401 that survives a new token is a JSON-RPC error naming the gateway challenge',
   async () => {
     const s = await setup()
-    await s.client.connect(s.clientSide)
+    await connected(s)
     s.stack.refuseEveryToken()
     const error = await s.client.callTool({ name: 'test_simple_text', arguments: {} }).then(
       () => undefined,
@@ -183,7 +191,7 @@ flow(
   'the gateway lost the session (404): a new one is opened and the request goes through',
   async () => {
     const s = await setup()
-    await s.client.connect(s.clientSide)
+    await connected(s)
     const before = s.stack.sessions.keys().next().value
     await s.stack.endSessions()
     const result = await s.client.callTool({ name: 'test_simple_text', arguments: {} })
@@ -199,7 +207,7 @@ flow(
 
 flow('closing ends the gateway session with DELETE (MCP-T5)', async () => {
   const s = await setup()
-  await s.client.connect(s.clientSide)
+  await connected(s)
   const session = s.stack.sessions.keys().next().value
   await s.connect.close()
   await s.connect.relay.done
@@ -245,7 +253,7 @@ flow(
 
 flow('nothing logged carries the token or the secret (LOG-1)', async () => {
   const s = await setup()
-  await s.client.connect(s.clientSide)
+  await connected(s)
   await s.client.callTool({ name: 'test_simple_text', arguments: {} })
   const token = await s.connect.tokens.get()
   const text = s.lines.join('\n')

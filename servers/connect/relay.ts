@@ -112,7 +112,7 @@ export function createRelay(options: RelayOptions): Relay {
     transport.onerror = (error) => {
       if (closing || transport !== upstream) return
       if ((error as { name?: string })?.name === 'AbortError') return
-      log(`gateway: ${describeFailure(error).message}`)
+      log(describeFailure(error).message)
     }
   }
 

@@ -69,9 +69,12 @@ e2e('initialize, tools/list and tools/call (with progress) through the whole cha
       CallToolResultSchema,
       { onprogress: (p) => progress.push(p) },
     )
+    // connect writes all three before the result (checked on raw stdout below); the SDK client
+    // may drop a progress notification read in the same chunk as the result (its notification
+    // handlers run a microtask later than the response handler).
     assert.equal(
-      progress.map((p) => p.progress),
-      [0, 50, 100],
+      progress.slice(0, 2).map((p) => p.progress),
+      [0, 50],
     )
     assert.match(session.stderr(), /access token obtained \(scope mcp\.access\), expires in 3 s/)
   } finally {
@@ -103,6 +106,27 @@ e2e(
     raw.send({ jsonrpc: '2.0', method: 'notifications/initialized' })
     raw.send({ jsonrpc: '2.0', id: 2, method: 'ping' })
     assert.equal(await raw.next(), { jsonrpc: '2.0', id: 2, result: {} })
+    // Progress and result in the order the tool sent them, nothing else on stdout.
+    raw.send({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'test_tool_with_progress', arguments: {}, _meta: { progressToken: 'p' } },
+    })
+    const sequence = (await Promise.all([
+      raw.next(),
+      raw.next(),
+      raw.next(),
+      raw.next(),
+    ])) as Array<{
+      id?: number
+      method?: string
+      params?: { progress?: number }
+    }>
+    assert.equal(
+      sequence.map((m) => (m.method ? `progress ${m.params?.progress}` : `result ${m.id}`)),
+      ['progress 0', 'progress 50', 'progress 100', 'result 3'],
+    )
     raw.closeStdin()
     const exit = await within(raw.exited, 5000, 'exit after stdin closed')
     assert.is(exit.code, 0, raw.stderr())
