@@ -1,5 +1,6 @@
 # mcp-docker: one image for every role (OAuth2 server, gateway, stdio tool bundles, third-party
-# servers); the command picks the bundle, e.g. `docker run … mcp-docker /app/oauth2.mjs`.
+# servers); the command picks the bundle, e.g. `docker run … mcp-docker /app/oauth2.mjs`. Without
+# one it runs the gateway (/app/gateway.mjs, port 8080), which starts its child bundles from /app.
 #
 # Build from the host's bundles, which `npm run build` makes first (no `npm` runs in here, so the
 # build works without a registry once the base image exists; offline: scripts/base-image.sh).
@@ -29,4 +30,5 @@ COPY --from=base --chown=65532:65532 /home/nonroot /var/log/mcp-docker
 USER 65532:65532
 WORKDIR /home/nonroot
 # ENTRYPOINT is the base's /nodejs/bin/node. Compose sets the command of every service.
-CMD ["/app/oauth2.mjs"]
+EXPOSE 8080
+CMD ["/app/gateway.mjs"]

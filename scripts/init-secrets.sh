@@ -5,14 +5,17 @@
 # Usage: scripts/init-secrets.sh [dir]        (default: $MCP_SECRETS_DIR, else ./secrets)
 # Environment:
 #   MCP_GATEWAY_PORT / GATEWAY_PUBLIC_URL   the gateway's public URL (default http://localhost:8080);
-#                                           the gateway client may request tokens for <url>/mcp
+#                                           both clients may request tokens for <url>/mcp
 #
 # Files (folder 0700):
-#   jwt_secret              HS256 signing key (oauth2, gateway)         mcp-docker keys jwt
+#   jwt_private_key.json    ES256 private JWK: signs tokens (oauth2 only; the gateway verifies
+#                           with the public key the OAuth2 server publishes)  mcp-docker keys jwt --alg ES256
 #   fernet_keys             Fernet key, one per line (tool servers)     mcp-docker keys fernet
 #   oauth2_clients.json     client registry, secret hashes only         mcp-docker clients add
 #   gateway_client_secret   secret of client "mcp-gateway" (the gateway: introspection; oauth2-tools)
 #   agent_client_secret     secret of client "mcp-agent" (you: curl, connect, scripts/health_check.sh)
+# Clients (scope mcp.access, audience <url>/mcp): the gateway must be registered for its own
+# resource, or the OAuth2 server answers its introspection requests with active: false (IN-6).
 #
 # Permissions: the containers run as uid/gid 65532 and compose bind-mounts these files with their
 # host owner and mode, so a 0600 file owned by you would be unreadable inside. As root the files
@@ -53,7 +56,7 @@ new_file() {
   say "created $path"
 }
 
-new_file jwt_secret node "$cli" keys jwt
+new_file jwt_private_key.json node "$cli" keys jwt --alg ES256
 new_file fernet_keys node "$cli" keys fernet
 
 # add_client <id> <secret file> <clients add options…>: registers the client once and keeps its
@@ -83,11 +86,11 @@ add_client() {
 }
 
 add_client mcp-gateway gateway_client_secret --scopes mcp.access --audience "$public_url/mcp"
-add_client mcp-agent agent_client_secret --scopes mcp.access
+add_client mcp-agent agent_client_secret --scopes mcp.access --audience "$public_url/mcp"
 
 # Make what the containers read readable by uid/gid 65532 (see the header).
-container_files=(jwt_secret fernet_keys oauth2_clients.json gateway_client_secret)
-if [ "$(id -u)" = 0 ] || chgrp "$CONTAINER_GID" "$dir/jwt_secret" 2>/dev/null; then
+container_files=(jwt_private_key.json fernet_keys oauth2_clients.json gateway_client_secret)
+if [ "$(id -u)" = 0 ] || chgrp "$CONTAINER_GID" "$dir/jwt_private_key.json" 2>/dev/null; then
   for f in "${container_files[@]}"; do
     chgrp "$CONTAINER_GID" "$dir/$f"
     chmod 0640 "$dir/$f"

@@ -18,6 +18,8 @@ import { docker, root } from './engine.ts'
 /** Bundles the stack and `.cursor/mcp.json` use; the snapshot must hold all of them. */
 export const REQUIRED_BUNDLES = [
   'oauth2',
+  'gateway',
+  'connect',
   'example',
   'security-tools',
   'oauth2-tools',
@@ -29,8 +31,15 @@ export const REQUIRED_BUNDLES = [
   'cli',
 ] as const
 
+/** Bundles of dist/ that .dockerignore keeps out of the image (test servers). */
+export const EXCLUDED_BUNDLES = ['conformance-fixture'] as const
+
+/** Bundles and licence notices: what the snapshot copies of dist/ (the rest is source maps). */
+const isBundleFile = (name: string) => name.endsWith('.mjs') || name.endsWith('.LEGAL.txt')
+
 /** Files of dist/ that .dockerignore lets into the image. */
-export const isImageFile = (name: string) => name.endsWith('.mjs') || name.endsWith('.LEGAL.txt')
+export const isImageFile = (name: string) =>
+  isBundleFile(name) && !EXCLUDED_BUNDLES.some((bundle) => name.startsWith(`${bundle}.`))
 
 function copyOnce(target: string): void {
   const dist = join(target, 'dist')
@@ -38,7 +47,7 @@ function copyOnce(target: string): void {
   mkdirSync(dist)
   copyFileSync(join(root, 'Dockerfile'), join(target, 'Dockerfile'))
   copyFileSync(join(root, '.dockerignore'), join(target, '.dockerignore'))
-  for (const name of readdirSync(join(root, 'dist')).filter(isImageFile)) {
+  for (const name of readdirSync(join(root, 'dist')).filter(isBundleFile)) {
     copyFileSync(join(root, 'dist', name), join(dist, name))
   }
 }

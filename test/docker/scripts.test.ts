@@ -11,7 +11,7 @@ import { docker, ensureBaseImage, ensureEngine, run } from './engine.ts'
 const CONTAINER_FILES = [
   'fernet_keys',
   'gateway_client_secret',
-  'jwt_secret',
+  'jwt_private_key.json',
   'oauth2_clients.json',
 ]
 
@@ -36,16 +36,22 @@ secrets(
         } else assert.is(st.mode & 0o777, 0o644, `${name} 0644 in the 0700 folder`)
       }
       assert.is(statSync(join(dir, 'agent_client_secret')).mode & 0o777, 0o600)
-      assert.ok(readFileSync(join(dir, 'jwt_secret'), 'utf8').trim().length >= 32)
+      // ES256 (JW-5): a private P-256 JWK for the OAuth2 server; the gateway gets no key file.
+      const jwk = JSON.parse(readFileSync(join(dir, 'jwt_private_key.json'), 'utf8'))
+      assert.is(jwk.kty, 'EC')
+      assert.is(jwk.crv, 'P-256')
+      assert.ok(typeof jwk.d === 'string' && jwk.d.length === 43, 'a private key (d, 32 bytes)')
       const registry = JSON.parse(readFileSync(join(dir, 'oauth2_clients.json'), 'utf8'))
       assert.equal(
         registry.clients.map((c: { client_id: string; audiences: string[] }) => [
           c.client_id,
           c.audiences,
         ]),
+        // Both may get tokens for the gateway's resource; the gateway's registration for it is
+        // what makes introspection answer active: true for its callers' tokens (IN-6).
         [
           ['mcp-gateway', ['http://localhost:18080/mcp']],
-          ['mcp-agent', []],
+          ['mcp-agent', ['http://localhost:18080/mcp']],
         ],
       )
       const text = JSON.stringify(registry)
