@@ -22,8 +22,30 @@ export function readCursorEntries(): CursorEntry[] {
   return Object.entries(json.mcpServers).map(([name, entry]) => ({ name, ...entry }))
 }
 
-/** The service an entry's `docker exec` targets and the bundle it runs (`/app/<bundle>.mjs`). */
-export function entryTarget(entry: CursorEntry): { service: ServiceName; bundle: string } {
+/** The gateway's MCP endpoint on the host, as `.cursor/mcp.json` names it (compose defaults). */
+export const DEFAULT_GATEWAY_URL = 'http://localhost:8080/mcp'
+
+/** Where an entry's server runs. */
+export type EntryTarget =
+  /** `docker exec -i <container> … /app/<bundle>.mjs`: a stdio bundle inside a container. */
+  | { kind: 'exec'; service: ServiceName; bundle: string }
+  /**
+   * A process on the host (`node dist/connect.mjs --url …`) that reaches the gateway's published
+   * port: in a container, the issuer `http://localhost:<oauth2 port>` the gateway names is not
+   * reachable.
+   */
+  | { kind: 'host'; bundle: string; url: string }
+
+/** The container and bundle an entry's `docker exec` runs, or the host bundle and its `--url`. */
+export function entryTarget(entry: CursorEntry): EntryTarget {
+  if (entry.command !== 'docker') {
+    const bundle = entry.args.map((a) => /^dist\/([\w-]+)\.mjs$/.exec(a)?.[1]).find(Boolean)
+    const url = entry.args[entry.args.indexOf('--url') + 1]
+    if (!bundle || !entry.args.includes('--url') || !url) {
+      throw new Error(`entry ${entry.name}: a host entry runs dist/<bundle>.mjs with --url`)
+    }
+    return { kind: 'host', bundle, url }
+  }
   const service = SERVICES.find((s) => entry.args.includes(`${DEFAULT_PREFIX}-${s}`))
   const bundle = entry.args
     .map((a) => /^\/app\/([\w-]+)\.mjs$/.exec(a)?.[1])
@@ -31,16 +53,35 @@ export function entryTarget(entry: CursorEntry): { service: ServiceName; bundle:
   if (!service || !bundle) {
     throw new Error(`entry ${entry.name}: no ${DEFAULT_PREFIX}-<service> container or /app bundle`)
   }
-  return { service, bundle }
+  return { kind: 'exec', service, bundle }
 }
 
-/** The entry's command and args with the default container names replaced by the stack's. */
-export function entryForStack(
-  entry: CursorEntry,
-  stack: Stack,
-): { command: string; args: string[] } {
+/** An entry's process as a test starts it: what Cursor would run, aimed at a test stack. */
+export interface EntryCommand {
+  command: string
+  args: string[]
+  /** The entry's `env` (host entries: secret files in the stack's secrets folder). */
+  env: Record<string, string>
+  /** Working directory: the repository, as Cursor runs servers from the project folder. */
+  cwd: string
+}
+
+/**
+ * The entry's command and args aimed at `stack`: the default container names replaced by the
+ * stack's; for host entries the gateway's port swapped for the stack's published one and
+ * `secrets/<name>` files taken from the stack's secrets folder. Nothing else changes.
+ */
+export function entryForStack(entry: CursorEntry, stack: Stack): EntryCommand {
   const names = new Map(SERVICES.map((s) => [`${DEFAULT_PREFIX}-${s}`, stack.containers[s]]))
-  return { command: entry.command, args: entry.args.map((a) => names.get(a) ?? a) }
+  const gatewayUrl = `http://localhost:${stack.ports.gateway}/mcp`
+  const args = entry.args.map((a) => names.get(a) ?? (a === DEFAULT_GATEWAY_URL ? gatewayUrl : a))
+  const env = Object.fromEntries(
+    Object.entries(entry.env ?? {}).map(([key, value]) => {
+      const file = /^secrets\/([\w.-]+)$/.exec(value)?.[1]
+      return [key, file ? join(stack.secretsDir, file) : value]
+    }),
+  )
+  return { command: entry.command, args, env, cwd: root }
 }
 
 export interface SampleCall {
@@ -96,6 +137,20 @@ export const SAMPLE_CALLS: Record<string, SampleCall> = {
     },
     check: (r) =>
       expect(!r.isError && r.structuredContent?.thoughtNumber === 1, 'thought not recorded', r),
+  },
+  // The gateway through connect (host): the e-mail address in the echo comes back masked by the
+  // gateway's result policy (PII-4), from the in-process example server.
+  gateway: {
+    tool: 'echo',
+    arguments: { text: 'mail kim@example.com' },
+    check: (r) =>
+      expect(
+        !r.isError &&
+          !JSON.stringify(r).includes('kim@example.com') &&
+          /@example\.com/.test(text(r)),
+        'the e-mail address was not masked',
+        r,
+      ),
   },
   // Context7 answers from its web service; a call with its required argument missing is refused
   // by the server's own validation, so the container (which has no network in tests) sends nothing.
