@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Checks a running stack from the host and prints a pass/fail table: every container running,
-# healthy and non-root; the OAuth2 metadata, token and /hello flows; one tool call through
-# `docker exec -i` as Cursor makes it. Exits 1 if any check failed.
+# healthy and non-root; the OAuth2 metadata, token and /hello flows; the gateway's /health, its
+# 401 challenge and one tool call over HTTP with the token; one tool call through `docker exec -i`
+# as Cursor makes it. Exits 1 if any check failed.
 #
 # Usage: scripts/health_check.sh
 # Environment (the same defaults as compose.yml):
-#   MCP_CONTAINER_PREFIX (mcp), MCP_OAUTH2_PORT (8081), MCP_SECRETS_DIR (<repo>/secrets),
+#   MCP_CONTAINER_PREFIX (mcp), MCP_OAUTH2_PORT (8081), MCP_GATEWAY_PORT (8080),
+#   MCP_SECRETS_DIR (<repo>/secrets),
 #   MCP_CLIENT_ID (mcp-agent) with its secret in $MCP_SECRETS_DIR/agent_client_secret
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${MCP_CONTAINER_PREFIX:-mcp}
 oauth2=http://localhost:${MCP_OAUTH2_PORT:-8081}
+gateway=http://localhost:${MCP_GATEWAY_PORT:-8080}
 secrets=${MCP_SECRETS_DIR:-$root/secrets}
 client_id=${MCP_CLIENT_ID:-mcp-agent}
 containers=("$prefix-oauth2" "$prefix-gateway" "$prefix-third-party")
@@ -20,7 +23,7 @@ failed=0
 rows=()
 # record <check> <ok|FAIL> <detail>
 record() {
-  rows+=("$(printf '%-32s %-4s %s' "$1" "$2" "$3")")
+  rows+=("$(printf '%-36s %-4s %s' "$1" "$2" "$3")")
   [ "$2" = ok ] || failed=$((failed + 1))
 }
 
@@ -66,6 +69,46 @@ else
   record "oauth2 /hello with the token" FAIL "no token"
 fi
 
+health=$(curl -sS --max-time 5 "$gateway/health" 2>&1)
+if [[ $health == *'"status":"ok"'* ]]; then record "gateway /health" ok "$gateway"
+else record "gateway /health" FAIL "${health:0:100}"; fi
+
+# Without a token: 401 whose challenge names the protected resource metadata (RFC 9728 §5.1).
+challenge=$(curl -sS --max-time 5 -o /dev/null -D - -X POST "$gateway/mcp" 2>&1 | tr -d '\r')
+if [[ $challenge == *' 401 '* && $challenge == *'resource_metadata="'* ]]; then
+  record "gateway 401 without a token" ok "resource_metadata in WWW-Authenticate"
+else record "gateway 401 without a token" FAIL "$(head -n 1 <<<"$challenge")"; fi
+
+# One tool call over HTTP with the token (MCP Streamable HTTP): initialize (the answer carries
+# the session id), initialized, tools/call, then DELETE ends the session.
+http_call() {
+  local headers=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json'
+    -H 'Accept: application/json, text/event-stream') session reply
+  session=$(curl -sS --max-time 10 -o /dev/null -D - -X POST "$gateway/mcp" "${headers[@]}" \
+    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"health_check","version":"1"}}}' \
+    2>&1 | tr -d '\r' | awk 'tolower($1) == "mcp-session-id:" { print $2 }')
+  if [ -z "$session" ]; then
+    echo "initialize gave no session"
+    return
+  fi
+  headers+=(-H "Mcp-Session-Id: $session" -H 'MCP-Protocol-Version: 2025-06-18')
+  curl -sS --max-time 10 -o /dev/null -X POST "$gateway/mcp" "${headers[@]}" \
+    -d '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+  # The answer is an SSE event: data: {"result":…,"id":2}
+  reply=$(curl -sS --max-time 15 -X POST "$gateway/mcp" "${headers[@]}" -d "$1" 2>&1 | sed -n 's/^data: //p')
+  curl -sS --max-time 5 -o /dev/null -X DELETE "$gateway/mcp" -H "Authorization: Bearer $token" \
+    -H "Mcp-Session-Id: $session" -H 'MCP-Protocol-Version: 2025-06-18'
+  echo "${reply:-no tools/call result}"
+}
+if [ -n "$token" ]; then
+  reply=$(http_call '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3}}}')
+  if [[ $reply == *'"sum":5'* && $reply != *'"isError":true'* ]]; then
+    record "tool call add (HTTP gateway)" ok "2 + 3 answered through $gateway/mcp"
+  else record "tool call add (HTTP gateway)" FAIL "${reply:0:100}"; fi
+else
+  record "tool call add (HTTP gateway)" FAIL "no token"
+fi
+
 # One tool call over stdio, as Cursor makes it: initialize, initialized, tools/call.
 tool_call() {
   local container=$1 bundle=$2 call=$3 reply
@@ -95,7 +138,7 @@ if [[ $reply == *'"result"'* && $reply != *'"isError":true'* && $reply == *5* ]]
   record "tool call example/add (exec)" ok "2 + 3 answered"
 else record "tool call example/add (exec)" FAIL "${reply:0:100}"; fi
 
-printf '%-32s %-4s %s\n' CHECK OK DETAIL
+printf '%-36s %-4s %s\n' CHECK OK DETAIL
 printf '%s\n' "${rows[@]}"
 if [ "$failed" -gt 0 ]; then
   echo "$failed check(s) failed"

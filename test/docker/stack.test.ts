@@ -10,6 +10,9 @@ import {
   getDefaultEnvironment,
   StdioClientTransport,
 } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { SignJWT } from 'jose'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { entryForStack, entryTarget, readCursorEntries, SAMPLE_CALLS } from './cursor.ts'
@@ -143,13 +146,18 @@ it('hardening: read-only root, tmpfs /tmp, no capabilities, no-new-privileges, l
     )
     assert.equal(status, { capEff: '0000000000000000', noNewPrivs: '1' }, `${service}: kernel view`)
   }
-  const published = JSON.parse((await docker(['inspect', s.containers.oauth2])).stdout)[0]
-    .HostConfig.PortBindings['8081/tcp']
-  assert.equal(
-    published,
-    [{ HostIp: '127.0.0.1', HostPort: String(s.ports.oauth2) }],
-    'loopback only',
-  )
+  for (const [service, port] of [
+    ['oauth2', 8081],
+    ['gateway', 8080],
+  ] as const) {
+    const published = JSON.parse((await docker(['inspect', s.containers[service]])).stdout)[0]
+      .HostConfig.PortBindings[`${port}/tcp`]
+    assert.equal(
+      published,
+      [{ HostIp: '127.0.0.1', HostPort: String(s.ports[service]) }],
+      `${service}: loopback only`,
+    )
+  }
 })
 
 it('writes: only /tmp and the audit log volume are writable', async () => {
@@ -194,22 +202,28 @@ it('writes: only /tmp and the audit log volume are writable', async () => {
   }
 })
 
-it('secrets: read-only files at /run/secrets readable by 65532, absent from the compose config', async () => {
+it('secrets: read-only files at /run/secrets readable by 65532, only the AS holds the signing key', async () => {
   const s = need()
-  const jwt = readFileSync(join(s.secretsDir, 'jwt_secret'), 'utf8').trim()
+  const key = readFileSync(join(s.secretsDir, 'jwt_private_key.json'), 'utf8').trim()
+  const privatePart = (JSON.parse(key) as { d: string }).d
   const clientSecret = readFileSync(join(s.secretsDir, 'gateway_client_secret'), 'utf8').trim()
-  const seen = await nodeIn<{ length: number; same: boolean }>(
+  const seen = await nodeIn<{ same: boolean }>(
     s.containers.oauth2,
-    `const v = require('fs').readFileSync('/run/secrets/jwt_secret', 'utf8').trim();
-     console.log(JSON.stringify({ length: v.length, same: v === ${JSON.stringify(jwt)} }))`,
+    `const v = require('fs').readFileSync('/run/secrets/jwt_private_key', 'utf8').trim();
+     console.log(JSON.stringify({ same: v === ${JSON.stringify(key)} }))`,
   )
-  assert.equal(seen, { length: jwt.length, same: true })
-  assert.ok(jwt.length >= 32)
+  assert.equal(seen, { same: true })
+  // ES256 (JW-5): the gateway verifies with the AS's public JWKS and has no key to mint tokens.
   const gateway = await nodeIn<string[]>(
     s.containers.gateway,
     `console.log(JSON.stringify(require('fs').readdirSync('/run/secrets').sort()))`,
   )
   assert.equal(gateway, ['fernet_keys', 'gateway_client_secret'], 'the gateway gets only its own')
+  const jwks = (await (await fetch(`${s.oauth2Url}/.well-known/jwks.json`)).json()) as {
+    keys: Record<string, string>[]
+  }
+  assert.is(jwks.keys.length, 1)
+  assert.is(jwks.keys[0]!.d, undefined, 'the JWKS carries the public key only')
   const thirdParty = await nodeIn<boolean>(
     s.containers['third-party'],
     `console.log(JSON.stringify(require('fs').existsSync('/run/secrets')))`,
@@ -217,11 +231,14 @@ it('secrets: read-only files at /run/secrets readable by 65532, absent from the 
   assert.is(thirdParty, false, 'third-party containers get no secrets')
   const config = await s.compose(['config'])
   assert.not.ok(
-    config.includes(jwt) || config.includes(clientSecret),
+    config.includes(privatePart) || config.includes(clientSecret),
     'no secret in compose config',
   )
   const inspected = (await docker(['inspect', ...SERVICES.map((x) => s.containers[x])])).stdout
-  assert.not.ok(inspected.includes(jwt) || inspected.includes(clientSecret), 'no secret in env')
+  assert.not.ok(
+    inspected.includes(privatePart) || inspected.includes(clientSecret),
+    'no secret in env',
+  )
 })
 
 it('OAuth2 from the host: metadata, token and /hello (seed flows, RS-1)', async () => {
@@ -259,6 +276,237 @@ it('OAuth2 from the host: metadata, token and /hello (seed flows, RS-1)', async 
   assert.is(demo.status, 401, 'production mode: the demo client does not exist')
 })
 
+const agentSecret = (s: Stack) =>
+  readFileSync(join(s.secretsDir, 'agent_client_secret'), 'utf8').trim()
+
+/** A client-credentials token of `mcp-agent` for the gateway's resource (RFC 8707). */
+async function gatewayToken(s: Stack): Promise<string> {
+  const response = await fetch(`${s.oauth2Url}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`mcp-agent:${agentSecret(s)}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: `grant_type=client_credentials&resource=${encodeURIComponent(`${s.gatewayUrl}/mcp`)}`,
+  })
+  assert.is(response.status, 200, 'token for the gateway')
+  return ((await response.json()) as { access_token: string }).access_token
+}
+
+const claims = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, string>
+
+/** An SDK client over Streamable HTTP to the gateway's published port with `token`. */
+async function gatewayClient(s: Stack, token: string): Promise<Client> {
+  const client = new Client({ name: 'docker-test-agent', version: '1.0.0' })
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${s.gatewayUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  )
+  return client
+}
+
+const toolText = (r: CallToolResult) =>
+  r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n')
+
+/** The gateway's token of the HTTP test (its audit records are checked afterwards). */
+let httpToken: string | undefined
+
+it("gateway over HTTP from the host: 401 with resource_metadata, every server's tools, a call, PII masked (RS-3, MCP-A4, PII-4)", async () => {
+  const s = need()
+  const resource = `${s.gatewayUrl}/mcp`
+  const metadata = (await (
+    await fetch(`${s.gatewayUrl}/.well-known/oauth-protected-resource/mcp`)
+  ).json()) as { resource: string; authorization_servers: string[] }
+  assert.is(metadata.resource, resource, 'RFC 9728 resource = the published URL + /mcp')
+  assert.equal(metadata.authorization_servers, [s.oauth2Url], 'the issuer the host reaches')
+
+  const anonymous = await fetch(resource, { method: 'POST' })
+  assert.is(anonymous.status, 401)
+  const challenge = anonymous.headers.get('www-authenticate') ?? ''
+  assert.ok(
+    challenge.includes(
+      `resource_metadata="${s.gatewayUrl}/.well-known/oauth-protected-resource/mcp"`,
+    ),
+    challenge,
+  )
+  assert.not.ok(challenge.includes('error='), 'no error code without credentials (RS-3)')
+
+  // A token with the right claims signed HS256 with a key of our own: the gateway verifies ES256
+  // with the AS's public key only (JW-6), so nothing but the AS can mint its tokens.
+  const now = Math.floor(Date.now() / 1000)
+  const forged = await new SignJWT({ client_id: 'mcp-agent', scope: 'mcp.access', jti: 'forged' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+    .setIssuer(s.oauth2Url)
+    .setAudience(resource)
+    .setSubject('mcp-agent')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 300)
+    .sign(crypto.getRandomValues(new Uint8Array(32)))
+  const refused = await fetch(resource, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${forged}` },
+  })
+  assert.is(refused.status, 401)
+  assert.match(refused.headers.get('www-authenticate') ?? '', /error="invalid_token"/)
+
+  const health = await fetch(`${s.gatewayUrl}/health`)
+  assert.equal([health.status, await health.json()], [200, { status: 'ok' }])
+
+  httpToken = await gatewayToken(s)
+  const client = await gatewayClient(s, httpToken)
+  try {
+    const { tools } = await client.listTools()
+    const names = tools.map((t) => t.name)
+    // One tool of each server: security, oauth2, example (in-process), the two children.
+    for (const name of [
+      'test_pii_detection',
+      'validate_oauth2_setup',
+      'add',
+      'sequentialthinking',
+      'resolve-library-id',
+    ]) {
+      assert.ok(names.includes(name), `${name} listed (${names.join(', ')})`)
+    }
+    const sum = (await client.callTool({
+      name: 'add',
+      arguments: { a: 2, b: 3 },
+    })) as CallToolResult
+    assert.equal([sum.isError, sum.structuredContent], [undefined, { sum: 5 }])
+    const pii = (await client.callTool({
+      name: 'test_pii_detection',
+      arguments: { text: 'write to kim@example.com' },
+    })) as CallToolResult
+    assert.not.ok(pii.isError, toolText(pii))
+    assert.ok(Number(pii.structuredContent?.totalDetections) >= 1, 'the e-mail address detected')
+    assert.not.ok(JSON.stringify(pii).includes('kim@example.com'), 'and masked in the result')
+    const echo = (await client.callTool({
+      name: 'echo',
+      arguments: { text: 'mail kim@example.com' },
+    })) as CallToolResult
+    assert.is(toolText(echo), 'mail k***@example.com', 'the result policy masks (PII-4)')
+    // Context7 only with invalid arguments: refused by its own validation, nothing sent out.
+    const context7 = (await client.callTool({
+      name: 'resolve-library-id',
+      arguments: {},
+    })) as CallToolResult
+    assert.ok(context7.isError && /valid|required/i.test(toolText(context7)), toolText(context7))
+  } finally {
+    await client.close()
+  }
+
+  // The gateway container with its two children running and a session served stays well
+  // inside its memory limit (room for the exec'd sessions next to it).
+  const [info] = JSON.parse((await docker(['inspect', s.containers.gateway])).stdout)
+  const stats = await docker([
+    'stats',
+    '--no-stream',
+    '--format',
+    '{{.MemUsage}}',
+    s.containers.gateway,
+  ])
+  const used = /^([\d.]+)MiB/.exec(stats.stdout.trim())
+  const limitMiB = info.HostConfig.Memory / 2 ** 20
+  console.log(`  gateway container memory ${stats.stdout.trim()} (limit ${limitMiB} MiB)`)
+  assert.ok(used && Number(used[1]) < limitMiB / 2, `memory ${stats.stdout.trim()}`)
+})
+
+/** Copies an audit log out of its volume (`docker cp`) and verifies it with the CLI. */
+async function auditCopy(container: string, file: string, dir: string, name: string) {
+  const path = join(dir, name)
+  await docker(['cp', `${container}:/var/log/mcp-docker/${file}`, path])
+  const verify = await run(
+    process.execPath,
+    [join(root, 'dist/cli.mjs'), 'audit', 'verify', path, '--no-rotated'],
+    { allowFail: true },
+  )
+  const text = readFileSync(path, 'utf8')
+  const records = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+  return { text, records, verify }
+}
+
+it('gateway audit log: one record per call with client_id and jti, no raw values, chain intact (LOG-3)', async () => {
+  const s = need()
+  assert.ok(httpToken, 'the HTTP test ran')
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-docker-audit-'))
+  try {
+    const log = await auditCopy(s.containers.gateway, 'gateway.jsonl', dir, 'gateway.jsonl')
+    assert.is(log.verify.code, 0, log.verify.stdout + log.verify.stderr)
+    const jti = claims(httpToken!).jti
+    const calls = log.records.filter((r) => r.event === 'tool_call' && r.jti === jti)
+    assert.equal(
+      calls.map((r) => [r.tool, r.client_id]),
+      [
+        ['add', 'mcp-agent'],
+        ['test_pii_detection', 'mcp-agent'],
+        ['echo', 'mcp-agent'],
+        ['resolve-library-id', 'mcp-agent'],
+      ],
+    )
+    const echo = calls.find((r) => r.tool === 'echo')!
+    assert.equal([echo.action, echo.pii], ['mask', { email: 2 }], 'PII types and counts only')
+    assert.not.ok(log.text.includes('kim@example.com'), 'no raw PII')
+    assert.not.ok(log.text.includes(httpToken!), 'no token')
+    assert.not.ok(log.text.includes(agentSecret(s)), 'no secret')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it("security-tools exec'd as .cursor/mcp.json says reads the gateway's audit log and writes its own to stderr", async () => {
+  const s = need()
+  const entry = readCursorEntries().find((e) => e.name === 'security-tools')!
+  const { command, args, env, cwd } = entryForStack(entry, s)
+  const transport = new StdioClientTransport({
+    command,
+    args,
+    cwd,
+    env: { ...clientEnv(), ...env },
+    stderr: 'pipe',
+  })
+  let stderr = ''
+  transport.stderr?.on('data', (chunk) => (stderr += chunk))
+  const client = new Client({ name: 'cursor-as-tested', version: '1.0.0' })
+  await client.connect(transport)
+  try {
+    const result = (await client.callTool({
+      name: 'get_security_audit_log',
+      arguments: { event_type: 'tool_call' },
+    })) as CallToolResult
+    const content = result.structuredContent as {
+      available: boolean
+      file: string
+      records: { client_id?: string; jti?: string }[]
+    }
+    assert.is(content.available, true, toolText(result))
+    assert.is(content.file, '/var/log/mcp-docker/gateway.jsonl')
+    const jti = claims(httpToken!).jti
+    assert.ok(
+      content.records.some((r) => r.client_id === 'mcp-agent' && r.jti === jti),
+      'the HTTP calls of the agent are there',
+    )
+  } finally {
+    await client.close()
+  }
+  // Its own record went to its stderr (Cursor's MCP log), not into the gateway's hash chain.
+  assert.match(stderr, /"event":"tool_call","tool":"get_security_audit_log"/)
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-docker-audit-'))
+  try {
+    const log = await auditCopy(s.containers.gateway, 'gateway.jsonl', dir, 'gateway.jsonl')
+    assert.is(log.verify.code, 0, log.verify.stdout)
+    assert.not.ok(
+      log.records.some((r) => r.tool === 'get_security_audit_log'),
+      'one writer',
+    )
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 it('.cursor/mcp.json: every entry, started as Cursor would, initializes, lists and calls a tool', async () => {
   const s = need()
   const entries = readCursorEntries()
@@ -267,13 +515,16 @@ it('.cursor/mcp.json: every entry, started as Cursor would, initializes, lists a
     const sample = SAMPLE_CALLS[entry.name]
     if (!sample)
       throw new Error(`no sample call for entry "${entry.name}" in test/docker/cursor.ts`)
-    const { service, bundle } = entryTarget(entry)
-    assert.ok(existsSync(join(root, 'dist', `${bundle}.mjs`)), `dist/${bundle}.mjs exists`)
-    const { command, args } = entryForStack(entry, s)
+    const target = entryTarget(entry)
+    assert.ok(existsSync(join(root, 'dist', `${target.bundle}.mjs`)), `dist/${target.bundle}.mjs`)
+    // Host entries (connect): the same command, args and env, with the stack's gateway port and
+    // secrets folder; they reach the gateway's published port like Cursor on the host.
+    const { command, args, env, cwd } = entryForStack(entry, s)
     const transport = new StdioClientTransport({
       command,
       args,
-      env: { ...clientEnv(), ...entry.env },
+      cwd,
+      env: { ...clientEnv(), ...env },
       stderr: 'pipe',
     })
     let stderr = ''
@@ -296,14 +547,18 @@ it('.cursor/mcp.json: every entry, started as Cursor would, initializes, lists a
     } finally {
       await client.close()
     }
-    await waitNoBundleProcess(s.containers[service], bundle)
+    if (target.kind === 'exec')
+      await waitNoBundleProcess(s.containers[target.service], target.bundle)
   }
 })
 
 it('killing the docker exec client leaves no process in the container within 5 s', async () => {
   const s = need()
   for (const entry of readCursorEntries()) {
-    const { service, bundle } = entryTarget(entry)
+    const target = entryTarget(entry)
+    // A host entry (connect) starts nothing in a container; its exit is tested in test/e2e.
+    if (target.kind !== 'exec') continue
+    const { service, bundle } = target
     const { command, args } = entryForStack(entry, s)
     const child = spawn(command, args, { env: clientEnv(), stdio: ['pipe', 'pipe', 'ignore'] })
     const answered = new Promise<void>((resolve, reject) => {
@@ -360,6 +615,37 @@ it('run_mcp_server_with_logging.sh serves a bundle and appends its stderr to a l
       new RegExp(`^=== \\S+ ${s.containers['third-party']} /app/sequential-thinking.mjs`),
     )
     assert.match(log, /Sequential Thinking MCP Server running on stdio/)
+
+    // security-tools next to the gateway: its audit tools read the gateway's log, its own
+    // record lands in the log file.
+    const security = new Client({ name: 'logging-wrapper', version: '1.0.0' })
+    await security.connect(
+      new StdioClientTransport({
+        command: 'bash',
+        args: [
+          join(root, 'scripts/run_mcp_server_with_logging.sh'),
+          s.containers.gateway,
+          'security-tools',
+        ],
+        env: { ...clientEnv(), MCP_LOG_DIR: logDir },
+        stderr: 'pipe',
+      }),
+    )
+    const result = (await security.callTool({
+      name: 'get_security_audit_log',
+      arguments: { limit: 1 },
+    })) as CallToolResult
+    await security.close()
+    await waitNoBundleProcess(s.containers.gateway, 'security-tools')
+    assert.equal(
+      [result.structuredContent?.available, result.structuredContent?.file],
+      [true, '/var/log/mcp-docker/gateway.jsonl'],
+      toolText(result),
+    )
+    assert.match(
+      readFileSync(join(logDir, 'security-tools.log'), 'utf8'),
+      /"tool":"get_security_audit_log"/,
+    )
   } finally {
     rmSync(logDir, { recursive: true, force: true })
   }
@@ -371,6 +657,7 @@ it('health_check.sh: every check passes against the stack', async () => {
     env: {
       MCP_CONTAINER_PREFIX: s.project,
       MCP_OAUTH2_PORT: String(s.ports.oauth2),
+      MCP_GATEWAY_PORT: String(s.ports.gateway),
       MCP_SECRETS_DIR: s.secretsDir,
     },
     allowFail: true,
@@ -379,21 +666,13 @@ it('health_check.sh: every check passes against the stack', async () => {
   assert.is(result.code, 0, result.stdout + result.stderr)
   assert.match(result.stdout, /all checks passed/)
   assert.not.match(result.stdout, /FAIL/)
+  for (const row of [
+    'gateway /health',
+    'gateway 401 without a token',
+    'tool call add (HTTP gateway)',
+  ])
+    assert.match(result.stdout, new RegExp(`^${row.replace(/[()/]/g, '\\$&')} +ok `, 'm'), row)
 })
-
-/** Copies the OAuth2 audit log out of its volume (`docker cp`) and verifies it with the CLI. */
-async function auditCopy(s: Stack, dir: string, name: string) {
-  const path = join(dir, name)
-  await docker(['cp', `${s.containers.oauth2}:/var/log/mcp-docker/oauth2.jsonl`, path])
-  const verify = await run(
-    process.execPath,
-    [join(root, 'dist/cli.mjs'), 'audit', 'verify', path, '--no-rotated'],
-    {
-      allowFail: true,
-    },
-  )
-  return { text: readFileSync(path, 'utf8'), verify }
-}
 
 async function issueToken(s: Stack): Promise<void> {
   const secret = readFileSync(join(s.secretsDir, 'agent_client_secret'), 'utf8').trim()
@@ -405,27 +684,51 @@ async function issueToken(s: Stack): Promise<void> {
   assert.is(response.status, 200)
 }
 
-it('stop and start keep the audit log in its volume with an intact hash chain', async () => {
+/** One gateway tool call with a new token (and so a new session). */
+async function gatewayCall(s: Stack): Promise<void> {
+  const client = await gatewayClient(s, await gatewayToken(s))
+  try {
+    const result = (await client.callTool({
+      name: 'add',
+      arguments: { a: 1, b: 1 },
+    })) as CallToolResult
+    assert.equal(result.structuredContent, { sum: 2 })
+  } finally {
+    await client.close()
+  }
+}
+
+it('stop and start keep both audit logs in their volumes with intact hash chains (LOG-5)', async () => {
   const s = need()
   const dir = mkdtempSync(join(tmpdir(), 'mcp-docker-audit-'))
+  const logs = [
+    [s.containers.oauth2, 'oauth2.jsonl'],
+    [s.containers.gateway, 'gateway.jsonl'],
+  ] as const
   try {
     await issueToken(s)
-    const before = await auditCopy(s, dir, 'before.jsonl')
-    assert.is(before.verify.code, 0, before.verify.stdout)
+    await gatewayCall(s)
+    const before = await Promise.all(
+      logs.map(([container, file]) => auditCopy(container, file, dir, `before-${file}`)),
+    )
+    for (const log of before) assert.is(log.verify.code, 0, log.verify.stdout)
     await s.compose(['stop', '-t', '10'])
     await s.compose(['start'])
     await s.waitHealthy()
     await issueToken(s)
-    const after = await auditCopy(s, dir, 'after.jsonl')
-    assert.is(after.verify.code, 0, after.verify.stdout)
-    assert.ok(after.text.startsWith(before.text), 'the records before the restart are unchanged')
-    const records = after.text
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line))
-    assert.is(records.filter((r) => r.event === 'server_start').length, 2, 'two server starts')
-    assert.ok(records.length > before.text.trim().split('\n').length + 1)
-    assert.match(after.verify.stdout, /^OK \d+ record\(s\) in 1 file\(s\), chain intact/)
+    await gatewayCall(s)
+    for (const [i, [container, file]] of logs.entries()) {
+      const after = await auditCopy(container, file, dir, `after-${file}`)
+      assert.is(after.verify.code, 0, `${file}: ${after.verify.stdout}`)
+      assert.ok(after.text.startsWith(before[i]!.text), `${file}: the records before are unchanged`)
+      assert.is(
+        after.records.filter((r) => r.event === 'server_start').length,
+        2,
+        `${file}: two server starts`,
+      )
+      assert.ok(after.records.length > before[i]!.records.length + 1, `${file}: new records`)
+      assert.match(after.verify.stdout, /^OK \d+ record\(s\) in 1 file\(s\), chain intact/)
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -27,6 +27,8 @@ export interface Stack {
   ports: { oauth2: number; gateway: number }
   /** `http://localhost:<oauth2 port>`: the issuer of the stack's tokens. */
   oauth2Url: string
+  /** `http://localhost:<gateway port>`: the gateway's public URL (its resource is `<url>/mcp`). */
+  gatewayUrl: string
   /** Folder made by scripts/init-secrets.sh for this stack. */
   secretsDir: string
   /** The environment compose.yml is interpolated with. */
@@ -117,6 +119,7 @@ export async function startStack(): Promise<Stack> {
     containers,
     ports,
     oauth2Url,
+    gatewayUrl: `http://localhost:${ports.gateway}`,
     secretsDir,
     env,
     compose,
