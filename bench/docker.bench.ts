@@ -1,9 +1,12 @@
 // The container path: image size against the distroless base (the bundles should add only a few
-// MB), and the time from `docker exec -i` to the `initialize` response for the stdio bundles of
+// MB), the time from `docker exec -i` to the `initialize` response for the stdio bundles of
 // .cursor/mcp.json against `docker exec` of a bare node responder (no SDK) in the same container,
-// in the same run, interleaved. Needs a Docker engine; builds mcp-docker:bench from dist/ (cached).
+// and the gateway role's start (`docker run` → /health answering, its five servers connected)
+// against `docker run` of a bare node HTTP server in the same image; same run, interleaved.
+// Needs a Docker engine; builds mcp-docker:bench from dist/ (cached).
 // Run: npm run build && npm run bench -- docker
 import { spawn } from 'node:child_process'
+import { freePort } from '../test/e2e/helpers.ts'
 import { ensureBaseImage, ensureEngine, docker, BASE_IMAGE } from '../test/docker/engine.ts'
 import { entryTarget, readCursorEntries } from '../test/docker/cursor.ts'
 import { buildImage } from '../test/docker/image.ts'
@@ -12,14 +15,19 @@ import { report } from './report.ts'
 const IMAGE = 'mcp-docker:bench'
 /** Samples per candidate (≥ 10), interleaved so that outside load hits every candidate alike. */
 const RUNS = 12
+/** `docker run` samples per candidate of the gateway start (each start costs about a second). */
+const START_RUNS = 5
 /**
  * What `.cursor/mcp.json` runs after `docker exec -i <container>`, per entry; entries through the
- * guard are also measured without it (`<name> unguarded`) to show what the guard costs.
+ * guard are also measured without it (`<name> unguarded`) to show what the guard costs. Host
+ * entries (connect) start no container process and are left out.
  */
 function cursorCommands(): Record<string, string[]> {
   const commands: Record<string, string[]> = {}
   for (const entry of readCursorEntries()) {
-    const { service, bundle } = entryTarget(entry)
+    const target = entryTarget(entry)
+    if (target.kind !== 'exec') continue
+    const { service, bundle } = target
     const command = entry.args.slice(entry.args.indexOf(`mcp-${service}`) + 1)
     commands[entry.name] = command
     if (command.includes('/app/guard.mjs')) {
@@ -151,3 +159,76 @@ try {
 } finally {
   await docker(['rm', '-f', container], { allowFail: true })
 }
+
+// The gateway role: `docker run` (hardened as in compose.yml) until /health answers on the
+// published port. The gateway listens once its in-process servers and both children (Context7,
+// sequential-thinking) are connected. Production configuration that needs no other container:
+// ES256 with a JWKS URL fetched only when a token arrives, revocation checks off.
+const BARE_HTTP = `require('http').createServer((q, s) => s.end('{"status":"ok"}')).listen(8080)`
+const hardened = [
+  '--init',
+  '--read-only',
+  '--tmpfs',
+  '/tmp:size=16m',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges:true',
+]
+const GATEWAY_ENV = [
+  'MCP_DOCKER_ENV=production',
+  'JWT_ALG=ES256',
+  'OAUTH2_JWKS_URL=http://127.0.0.1:9/.well-known/jwks.json',
+  'GATEWAY_REVOCATION_CHECK=off',
+].flatMap((e) => ['-e', e])
+
+/** Milliseconds from `docker run -d …` to a 200 from /health on the published port. */
+async function runToHealth(args: string[], timeoutMs = 30_000): Promise<number> {
+  const port = await freePort()
+  const name = `mcp-bench-start-${process.pid}-${port}`
+  const started = performance.now()
+  try {
+    await docker([
+      'run',
+      '-d',
+      '--rm',
+      ...hardened,
+      '-p',
+      `127.0.0.1:${port}:8080`,
+      '--name',
+      name,
+      ...args,
+    ])
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (ok) return performance.now() - started
+      if (performance.now() - started > timeoutMs) throw new Error(`${name}: no /health`)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+  } finally {
+    await docker(['rm', '-f', name], { allowFail: true })
+  }
+}
+
+const starts: Record<string, string[]> = {
+  bare: [IMAGE, '-e', BARE_HTTP],
+  gateway: [...GATEWAY_ENV, IMAGE, '/app/gateway.mjs'],
+}
+const startSamples: Record<string, number[]> = { bare: [], gateway: [] }
+for (const args of Object.values(starts)) await runToHealth(args) // warm the page cache
+for (let run = 0; run < START_RUNS; run++) {
+  const order = Object.keys(starts)
+  if (run % 2) order.reverse()
+  for (const name of order) startSamples[name]!.push(await runToHealth(starts[name]!))
+}
+console.log(`docker run → /health answering, median of ${START_RUNS} runs each:`)
+report(
+  '  gateway role (5 servers, 2 children)',
+  median(startSamples.gateway!),
+  median(startSamples.bare!),
+  'ms',
+  'bare node HTTP server, same image',
+)
