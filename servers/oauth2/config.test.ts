@@ -34,6 +34,7 @@ test('defaults: production, port 8081, issuer localhost:8081, TTL 1800, gateway 
     privateJwk: undefined,
     clientsFile: '/c.json',
     auditLogFile: undefined,
+    revocationFile: undefined,
     devDir: '.dev',
     trustProxy: false,
   })

@@ -34,6 +34,8 @@ export interface OAuth2Config {
   clientsFile: string | undefined
   /** AUDIT_LOG_FILE: hash-chained JSON Lines audit log; undefined = standard error. */
   auditLogFile: string | undefined
+  /** OAUTH2_REVOCATION_FILE: revoked token ids kept across restarts; undefined = memory only. */
+  revocationFile: string | undefined
   /** MCP_DOCKER_DEV_DIR: folder of generated development keys; default `.dev`. */
   devDir: string
   /** OAUTH2_TRUST_PROXY: take the client address from X-Forwarded-For (last hop); default false. */
@@ -162,6 +164,7 @@ export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Conf
     privateJwk,
     clientsFile,
     auditLogFile: raw('AUDIT_LOG_FILE'),
+    revocationFile: raw('OAUTH2_REVOCATION_FILE'),
     devDir: raw('MCP_DOCKER_DEV_DIR') ?? DEFAULTS.devDir,
     trustProxy: trust === 'true' || trust === '1',
   }

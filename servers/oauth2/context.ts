@@ -7,7 +7,7 @@ import { createAccessTokenIssuer, type AccessTokenIssuer } from '../../shared/jw
 import type { SigningKey } from '../../shared/jwt/keys.ts'
 import { createAuditor, type AuditRecorder, type Auditor } from './audit.ts'
 import { createClientAuthenticator, type ClientAuthenticator } from './authenticate.ts'
-import { createDenylist, type Denylist } from './denylist.ts'
+import { createDenylist, type Denylist, type DenylistOptions } from './denylist.ts'
 import { createTokenInspector, type TokenInspector } from './tokens.ts'
 
 /** What `createApp` needs from the configuration (an `OAuth2Config` fits). */
@@ -71,6 +71,11 @@ export interface AppDeps {
    * entries pass node:crypto's synchronous hash, much cheaper per call (shared/node/sha256.ts).
    */
   tokenDigest?: (token: string) => string | Promise<string>
+  /**
+   * Revocations that outlive the process: those saved before (`entries`) and where new ones go
+   * (`store`). Default none: a restart forgets revocations.
+   */
+  revocations?: Pick<DenylistOptions, 'entries' | 'store'>
 }
 
 export interface OAuth2Context {
@@ -136,7 +141,11 @@ export function createContext(config: AppConfig, deps: AppDeps): OAuth2Context {
       clockToleranceSeconds: limits.clockToleranceSeconds,
       clock,
     }),
-    denylist: createDenylist({ maxEntries: limits.denylistMaxEntries, clock }),
+    denylist: createDenylist({
+      maxEntries: limits.denylistMaxEntries,
+      clock,
+      ...deps.revocations,
+    }),
     authenticate: createClientAuthenticator({
       clients: deps.clients,
       perClient: createRateLimiter({

@@ -5,7 +5,7 @@ import { hashClientSecret } from '../../shared/clients/secret.ts'
 import { createClientStore } from '../../shared/clients/store.ts'
 import { hs256Key, type SigningKey } from '../../shared/jwt/keys.ts'
 import { createApp } from './app.ts'
-import type { AppConfig } from './context.ts'
+import type { AppConfig, AppDeps } from './context.ts'
 
 export const ISSUER = 'http://localhost:8081'
 export const DEFAULT_RESOURCE = 'http://localhost:8080/mcp'
@@ -27,6 +27,8 @@ export interface TestAppOptions {
   key?: SigningKey
   /** Source address reported for every request. Default 203.0.113.7. */
   address?: string
+  /** Saved revocations and their store (AppDeps.revocations). Default none. */
+  revocations?: AppDeps['revocations']
 }
 
 export async function makeTestApp(options: TestAppOptions = {}) {
@@ -52,6 +54,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
       clock: () => clock.now,
       getClientAddress: () => options.address ?? '203.0.113.7',
       onUnexpectedError: (error) => unexpected.push(error),
+      ...(options.revocations ? { revocations: options.revocations } : {}),
     },
   )
 

@@ -126,6 +126,38 @@ test('introspection and revocation over HTTP', async () => {
   }
 })
 
+test('RV-5 across a restart: with OAUTH2_REVOCATION_FILE a revoked token stays refused', async () => {
+  const dir = tmp()
+  const env = {
+    MCP_DOCKER_ENV: 'development',
+    MCP_DOCKER_DEV_DIR: join(dir, '.dev'),
+    OAUTH2_REVOCATION_FILE: join(dir, 'revoked.jsonl'),
+  }
+  const auth = { Authorization: `Basic ${btoa('mcp-client:secret')}` }
+  const first = await startOAuth2({ env })
+  const token = (await seedToken(first.url)).body.access_token as string
+  const kept = (await seedToken(first.url)).body.access_token as string
+  const revoked = await fetch(`${first.url}/oauth2/revoke`, {
+    method: 'POST',
+    headers: { ...FORM, ...auth },
+    body: `token=${token}`,
+  })
+  assert.is(revoked.status, 200)
+  assert.is(await first.stop('SIGTERM'), 0, first.stderr())
+  assert.is(statSync(join(dir, 'revoked.jsonl')).mode & 0o777, 0o600)
+
+  const second = await startOAuth2({ env: { ...env, PORT: String(first.port) } })
+  try {
+    assert.match(second.stderr(), /revocations: 1 still in force/)
+    const hello = (bearer: string) =>
+      fetch(`${second.url}/hello`, { headers: { Authorization: `Bearer ${bearer}` } })
+    assert.is((await hello(token)).status, 401, 'the revoked token is still refused')
+    assert.is((await hello(kept)).status, 200, 'other tokens of the same key still work')
+  } finally {
+    await second.stop()
+  }
+})
+
 test('production refuses to start without a key or clients file, one line per problem', async () => {
   const server = await startOAuth2({
     env: { MCP_DOCKER_ENV: 'production', TOKEN_TTL_SECONDS: 'soon' },

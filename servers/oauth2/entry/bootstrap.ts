@@ -20,6 +20,7 @@ import { readSecret } from '../../../shared/node/env.ts'
 import { sha256Bytes, sha256Hex } from '../../../shared/node/sha256.ts'
 import type { AppConfig, AppDeps } from '../context.ts'
 import { readOAuth2Config, type Env, type OAuth2Config } from '../config.ts'
+import { openRevocationFile, type RevocationFile } from './revocation-file.ts'
 
 /** The seed README's demo client (development only): `mcp-client` / `secret`, scope `mcp.access`. */
 export const DEMO_CLIENT = {
@@ -35,6 +36,8 @@ export interface Bootstrapped {
   deps: Omit<AppDeps, 'getClientAddress'>
   /** The audit log: flush and close it on shutdown. */
   audit: AuditLog
+  /** Closes what bootstrap opened besides the audit log (the revocation file). */
+  close(): Promise<void>
   /** Start-up notes for the operator (development defaults in use, generated key files). */
   notices: string[]
 }
@@ -121,6 +124,30 @@ async function auditLog(config: OAuth2Config): Promise<AuditLog> {
   return log
 }
 
+/** The revocation file (RV-5 across restarts), or a notice that revocations live in memory. */
+async function revocationFile(
+  config: OAuth2Config,
+  notices: string[],
+): Promise<RevocationFile | undefined> {
+  if (config.revocationFile === undefined) {
+    if (config.mode === 'production') {
+      notices.push('OAUTH2_REVOCATION_FILE is not set: revocations are forgotten on restart')
+    }
+    return undefined
+  }
+  try {
+    const file = await openRevocationFile(config.revocationFile)
+    const skipped = file.invalidLines > 0 ? `, ${file.invalidLines} invalid line(s) dropped` : ''
+    notices.push(`revocations: ${file.entries.length} still in force${skipped}`)
+    return file
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw new ConfigError([
+      `OAUTH2_REVOCATION_FILE: cannot open ${config.revocationFile} (${code})`,
+    ])
+  }
+}
+
 /**
  * Reads the whole configuration and prepares every dependency, reporting all problems together
  * (ConfigError, one line each). Production refuses the demo client, a short or missing key and a
@@ -141,7 +168,10 @@ export async function bootstrap(env: Env): Promise<Bootstrapped> {
   }
   const key = await collect(() => signingKey(config, notices))
   const clients = await collect(() => registeredClients(config, notices))
+  const revocations =
+    problems.size === 0 ? await collect(() => revocationFile(config, notices)) : undefined
   const audit = problems.size === 0 ? await collect(() => auditLog(config)) : undefined
+  if (problems.size > 0) await revocations?.close()
   problems.throwIfAny()
   return {
     config,
@@ -157,8 +187,14 @@ export async function bootstrap(env: Env): Promise<Bootstrapped> {
       clients: createClientStore(clients!, { digest: sha256Bytes }),
       tokenDigest: sha256Hex,
       audit: audit!,
+      ...(revocations
+        ? { revocations: { entries: revocations.entries, store: revocations.store } }
+        : {}),
     },
     audit: audit!,
+    close: async () => {
+      await revocations?.close()
+    },
     notices,
   }
 }

@@ -32,7 +32,7 @@ try {
   Deno.stderr.writeSync(encoder.encode(describeStartupError(error)))
   Deno.exit(1)
 }
-const { config, appConfig, deps, audit, notices } = boot
+const { config, appConfig, deps, audit, notices, close } = boot
 for (const notice of notices) log(notice)
 
 type Bindings = { remoteAddr?: { hostname: string } }
@@ -69,6 +69,7 @@ const stop = async () => {
   log('stopping (finishing in-flight requests)')
   await server.shutdown() // stops accepting, waits for in-flight requests
   await audit.close()
+  await close()
   Deno.exit(0)
 }
 Deno.addSignalListener('SIGTERM', () => void stop())

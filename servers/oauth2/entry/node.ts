@@ -13,7 +13,7 @@ try {
   process.stderr.write(describeStartupError(error))
   process.exit(1)
 }
-const { config, appConfig, deps, audit, notices } = boot
+const { config, appConfig, deps, audit, notices, close } = boot
 for (const notice of notices) log(notice)
 
 const app = createApp(appConfig, {
@@ -31,7 +31,7 @@ try {
     fetch: app.fetch,
     port: config.port,
     hostname: config.host,
-    onClose: [() => audit.close()],
+    onClose: [() => audit.close(), close],
     log,
   })
   void audit.record({
@@ -43,5 +43,6 @@ try {
 } catch (error) {
   log(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`)
   await audit.close()
+  await close()
   process.exit(1)
 }

@@ -75,6 +75,45 @@ test('RV-4: a full denylist is 503 temporarily_unavailable and the token stays v
   assert.ok(full.headers.get('retry-after'))
 })
 
+test('RV-5: a revocation survives a restart through the store; an unsaved one is 503', async () => {
+  const saved: Array<[string, number]> = []
+  const store = { append: async (jti: string, exp: number) => void saved.push([jti, exp]) }
+  const before = await makeTestApp({ revocations: { store } })
+  const jwt = await before.token('mcp-client')
+  assert.is(
+    (await before.post('/oauth2/revoke', `token=${jwt}`, ['mcp-client', 'secret'])).status,
+    200,
+  )
+  assert.equal(
+    saved.map(([jti]) => jti),
+    [before.payloadOf(jwt).jti],
+  )
+
+  // A new process loads what was saved: the token stays inactive at introspection.
+  const after = await makeTestApp({ revocations: { entries: saved } })
+  const introspected = await after.post('/oauth2/introspect', `token=${jwt}`, [
+    'mcp-client',
+    'secret',
+  ])
+  assert.equal(await introspected.json(), { active: false })
+
+  const failing = await makeTestApp({
+    revocations: {
+      store: {
+        append: async () => {
+          throw new Error('EROFS')
+        },
+      },
+    },
+  })
+  const other = await failing.token('mcp-client')
+  const unsaved = await failing.post('/oauth2/revoke', `token=${other}`, ['mcp-client', 'secret'])
+  assert.is(unsaved.status, 503)
+  assert.is(((await unsaved.json()) as { error: string }).error, 'temporarily_unavailable')
+  const event = failing.events.find((e) => e.event === 'token_revoked')!
+  assert.equal([event.outcome, event.detail], ['error', 'revocation not saved'])
+})
+
 test('LOG-4: a revocation is audited with client_id and jti, never the token', async () => {
   const t = await makeTestApp()
   const jwt = await t.token('mcp-client')

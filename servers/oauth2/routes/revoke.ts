@@ -12,7 +12,8 @@ export const REVOKE_PATH = '/oauth2/revoke'
  * client we answer 200 and change nothing, as RFC 7009 §2.2 does for invalid tokens, instead of
  * §2.1's error: an error would tell the caller that the token is valid and belongs to someone
  * else. The attempt is audited as `denied`. Unknown, invalid or expired tokens: 200 (RV-3).
- * A full denylist: 503, so the client knows the token is still valid (RV-4).
+ * A full denylist, or a revocation the store could not save (it would not survive a restart):
+ * 503, so the client knows the token may still be valid and retries (RV-4).
  */
 export function revokeRoute(ctx: OAuth2Context): Hono {
   const app = new Hono()
@@ -38,12 +39,16 @@ export function revokeRoute(ctx: OAuth2Context): Hono {
       })
     } else {
       // Kept until exp plus the verifiers' leeway: until then the token would still be accepted.
-      if (!ctx.denylist.add(claims.jti, claims.exp + ctx.limits.clockToleranceSeconds)) {
+      const added = await ctx.denylist.add(
+        claims.jti,
+        claims.exp + ctx.limits.clockToleranceSeconds,
+      )
+      if (added !== 'ok') {
         ctx.audit(c, 'token_revoked', {
           outcome: 'error',
           client_id: caller.clientId,
           jti: claims.jti,
-          detail: 'denylist full',
+          detail: added === 'full' ? 'denylist full' : 'revocation not saved',
         })
         throw new OAuthError('temporarily_unavailable', 'revocation is unavailable; retry later', {
           status: 503,
