@@ -22,10 +22,11 @@ LABEL org.opencontainers.image.title="mcp-docker" \
 # and not writable by the server user: the code cannot be changed from inside.
 COPY dist/ /app/
 
-# The audit log folder, owned by nonroot so a named volume mounted here starts writable by 65532
-# (Docker copies the image folder's ownership into a new volume). No shell to mkdir: copy the
-# base's empty home folder instead.
+# The audit log folder and the state folder (the OAuth2 server's revocation list), owned by
+# nonroot so a named volume mounted there starts writable by 65532 (Docker copies the image
+# folder's ownership into a new volume). No shell to mkdir: copy the base's empty home folder.
 COPY --from=base --chown=65532:65532 /home/nonroot /var/log/mcp-docker
+COPY --from=base --chown=65532:65532 /home/nonroot /var/lib/mcp-docker
 
 USER 65532:65532
 WORKDIR /home/nonroot

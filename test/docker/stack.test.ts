@@ -160,7 +160,7 @@ it('hardening: read-only root, tmpfs /tmp, no capabilities, no-new-privileges, l
   }
 })
 
-it('writes: only /tmp and the audit log volume are writable', async () => {
+it('writes: only /tmp and the volumes (audit logs; the OAuth2 state) are writable', async () => {
   const s = need()
   const probe = (paths: string[]) => `const fs = require('fs'); const out = {};
     for (const p of ${JSON.stringify(paths)}) {
@@ -177,22 +177,26 @@ it('writes: only /tmp and the audit log volume are writable', async () => {
     '/var/probe',
     '/run/secrets/probe',
   ]
-  const withVolume: Record<ServiceName, boolean> = {
-    oauth2: true,
-    gateway: true,
-    'third-party': false,
+  const volumes = ['/var/log/mcp-docker', '/var/lib/mcp-docker']
+  const writable: Record<ServiceName, string[]> = {
+    oauth2: volumes,
+    gateway: ['/var/log/mcp-docker'],
+    'third-party': [],
   }
   for (const service of SERVICES) {
     const result = await nodeIn<Record<string, string>>(
       s.containers[service],
-      probe(['/tmp/probe', '/var/log/mcp-docker/probe', ...elsewhere]),
+      probe(['/tmp/probe', ...volumes.map((v) => `${v}/probe`), ...elsewhere]),
     )
     assert.is(result['/tmp/probe'], 'ok', `${service}: /tmp`)
-    assert.is(
-      result['/var/log/mcp-docker/probe'] === 'ok',
-      withVolume[service],
-      `${service}: the log volume (${result['/var/log/mcp-docker/probe']})`,
-    )
+    for (const volume of volumes) {
+      const code = result[`${volume}/probe`]
+      assert.is(
+        code === 'ok',
+        writable[service].includes(volume),
+        `${service}: ${volume} (${code})`,
+      )
+    }
     for (const path of elsewhere) {
       assert.ok(
         ['EROFS', 'EACCES', 'ENOENT'].includes(result[path]!),
@@ -698,7 +702,7 @@ async function gatewayCall(s: Stack): Promise<void> {
   }
 }
 
-it('stop and start keep both audit logs in their volumes with intact hash chains (LOG-5)', async () => {
+it('stop and start keep both audit logs with intact hash chains, and revocations (LOG-5, RV-5)', async () => {
   const s = need()
   const dir = mkdtempSync(join(tmpdir(), 'mcp-docker-audit-'))
   const logs = [
@@ -708,6 +712,17 @@ it('stop and start keep both audit logs in their volumes with intact hash chains
   try {
     await issueToken(s)
     await gatewayCall(s)
+    // A token revoked before the restart (never shown to the gateway, so nothing is cached there).
+    const revoked = await gatewayToken(s)
+    const revocation = await fetch(`${s.oauth2Url}/oauth2/revoke`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`mcp-agent:${agentSecret(s)}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `token=${revoked}`,
+    })
+    assert.is(revocation.status, 200)
     const before = await Promise.all(
       logs.map(([container, file]) => auditCopy(container, file, dir, `before-${file}`)),
     )
@@ -717,6 +732,28 @@ it('stop and start keep both audit logs in their volumes with intact hash chains
     await s.waitHealthy()
     await issueToken(s)
     await gatewayCall(s)
+    // The revocation survived the restart (OAUTH2_REVOCATION_FILE on the state volume, RV-5): the
+    // gateway asks the new OAuth2 process, which still refuses the token.
+    const refused = await fetch(`${s.gatewayUrl}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${revoked}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'revoked', version: '1' },
+        },
+      }),
+    })
+    assert.is(refused.status, 401, 'the revoked token stays refused after the restart')
+    assert.match(refused.headers.get('www-authenticate') ?? '', /revoked/)
     for (const [i, [container, file]] of logs.entries()) {
       const after = await auditCopy(container, file, dir, `after-${file}`)
       assert.is(after.verify.code, 0, `${file}: ${after.verify.stdout}`)
