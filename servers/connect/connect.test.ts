@@ -88,6 +88,42 @@ flow(
   },
 )
 
+flow(
+  'messages sent before the initialize answer wait for it (no request reaches the gateway without a session)',
+  async () => {
+    const s = await setup()
+    const answers: Array<{ id?: unknown; result?: unknown; error?: unknown }> = []
+    s.clientSide.onmessage = (message) => void answers.push(message as (typeof answers)[number])
+    await s.clientSide.start()
+    // A client that does not wait: initialize, initialized and tools/list back to back.
+    await s.clientSide.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'eager', version: '1' },
+      },
+    })
+    await s.clientSide.send({ jsonrpc: '2.0', method: 'notifications/initialized' })
+    await s.clientSide.send({ jsonrpc: '2.0', id: 2, method: 'tools/list' })
+    while (answers.length < 2) await new Promise((r) => setTimeout(r, 2))
+    assert.equal(
+      answers.map((a) => [a.id, a.error === undefined]),
+      [
+        [1, true],
+        [2, true],
+      ],
+    )
+    const posts = mcpRequests(s).filter((r) => r.method === 'POST' && r.status !== 401)
+    assert.is(posts[0]!.sessionId, null, 'initialize opens the session')
+    const session = s.stack.sessions.keys().next().value
+    assert.ok(posts.slice(1).every((r) => r.sessionId === session && r.status !== 400))
+    await s.connect.close()
+  },
+)
+
 flow('tools/call with progress and logs, and a server-to-client request over SSE', async () => {
   const s = await setup()
   await connected(s)

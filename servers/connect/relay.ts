@@ -82,6 +82,12 @@ export function createRelay(options: RelayOptions): Relay {
   /** The client's initialize request and whether it sent `initialized`, for a new session. */
   let initialize: (JSONRPCMessage & { id: RequestId; method: string }) | undefined
   let initialized = false
+  /**
+   * Set while the client's initialize is on its way: messages sent before its answer (which
+   * carries the session id, MCP-T5) wait for it, in order, instead of reaching the gateway
+   * without a session (400).
+   */
+  let initializing: { done: Promise<void>; resolve: () => void } | undefined
   let reopening: Promise<void> | undefined
   let reopenCount = 0
   let closing: Promise<void> | undefined
@@ -91,7 +97,13 @@ export function createRelay(options: RelayOptions): Relay {
   const toClient = (message: JSONRPCMessage) =>
     downstream.send(message).catch((error) => log(`cannot write to the client: ${String(error)}`))
 
+  function initializeSettled() {
+    initializing?.resolve()
+    initializing = undefined
+  }
+
   function answerWithError(id: RequestId, method: string, failure: ConnectError) {
+    if (method === 'initialize') initializeSettled()
     pending.delete(id)
     void toClient({
       jsonrpc: '2.0',
@@ -131,12 +143,15 @@ export function createRelay(options: RelayOptions): Relay {
         const result = (message as { result?: { protocolVersion?: unknown } }).result
         if (entry.method === 'initialize' && typeof result?.protocolVersion === 'string')
           via.setProtocolVersion(result.protocolVersion)
+        if (entry.method === 'initialize') initializeSettled()
       }
     }
     void toClient(message)
   }
 
   async function forward(message: JSONRPCMessage) {
+    const isInitialize = isRequest(message) && message.method === 'initialize'
+    if (!isInitialize && initializing) await initializing.done
     if (reopening) await reopening.catch(() => undefined)
     if (closing) {
       if (isRequest(message)) {
@@ -221,7 +236,14 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   function fromClient(message: JSONRPCMessage) {
-    if (isRequest(message) && message.method === 'initialize') initialize = message
+    if (isRequest(message) && message.method === 'initialize') {
+      initialize = message
+      if (!initializing) {
+        let resolve!: () => void
+        const done = new Promise<void>((r) => (resolve = r))
+        initializing = { done, resolve }
+      }
+    }
     if ('method' in message && message.method === 'notifications/initialized') initialized = true
     void forward(message)
   }
@@ -245,6 +267,7 @@ export function createRelay(options: RelayOptions): Relay {
       }
       await via?.close().catch(() => undefined)
       await downstream.close().catch(() => undefined)
+      initializeSettled()
       resolveDone()
     })()
     return closing
