@@ -3,7 +3,14 @@
 import * as v from 'valibot'
 import { ConfigError, ProblemList } from '../../shared/config/errors.ts'
 import { DEFAULT_LIMITS, parseGatewayFile, type GatewayFile, type Limits } from './config-file.ts'
-import { envReader } from '../../shared/config/env-schema.ts'
+import {
+  booleanFlag,
+  envReader,
+  httpUrl,
+  intInRange,
+  JWT_ALG_SCHEMA,
+  MODE_SCHEMA,
+} from '../../shared/config/env-schema.ts'
 
 export type { Limits } from './config-file.ts'
 export type Env = Readonly<Record<string, string | undefined>>
@@ -116,23 +123,10 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 /** The seed's demo client (development only), as the AS adds it. */
 const DEMO_CLIENT = { id: 'mcp-client', secret: 'secret' }
 
-const intIn = (name: string, min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, `${name} must be a whole number`),
-    v.transform(Number),
-    v.minValue(min, `${name} must be between ${min} and ${max}`),
-    v.maxValue(max, `${name} must be between ${min} and ${max}`),
-  )
-
 /** An http(s) base URL: no credentials, query, fragment or path; trailing `/` removed. */
 const baseUrl = (name: string) =>
   v.pipe(
-    v.string(),
-    v.check(
-      (s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol),
-      `${name} must be an http(s) URL`,
-    ),
+    httpUrl(name),
     v.check((s) => {
       const url = new URL(s)
       return !url.username && !url.password && !url.search && !url.hash && !s.includes('#')
@@ -141,11 +135,8 @@ const baseUrl = (name: string) =>
   )
 
 const Schemas = {
-  MCP_DOCKER_ENV: v.picklist(
-    ['development', 'production'],
-    'MCP_DOCKER_ENV must be "development" or "production"',
-  ),
-  PORT: intIn('PORT', 0, 65535),
+  MCP_DOCKER_ENV: MODE_SCHEMA,
+  PORT: intInRange('PORT', 0, 65535),
   GATEWAY_PUBLIC_URL: v.pipe(
     baseUrl('GATEWAY_PUBLIC_URL'),
     v.check(
@@ -155,22 +146,13 @@ const Schemas = {
   ),
   OAUTH2_ISSUER: baseUrl('OAUTH2_ISSUER'),
   OAUTH2_URL: baseUrl('OAUTH2_URL'),
-  OAUTH2_JWKS_URL: v.pipe(
-    v.string(),
-    v.check(
-      (s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol),
-      'OAUTH2_JWKS_URL must be an http(s) URL',
-    ),
-  ),
-  JWT_ALG: v.picklist(['HS256', 'ES256'], 'JWT_ALG must be "HS256" or "ES256"'),
+  OAUTH2_JWKS_URL: httpUrl('OAUTH2_JWKS_URL'),
+  JWT_ALG: JWT_ALG_SCHEMA,
   GATEWAY_REVOCATION_CHECK: v.picklist(
     ['introspect', 'off'],
     'GATEWAY_REVOCATION_CHECK must be "introspect" or "off"',
   ),
-  OAUTH2_ALLOW_HTTP: v.picklist(
-    ['true', 'false', '1', '0'],
-    'OAUTH2_ALLOW_HTTP must be true or false',
-  ),
+  OAUTH2_ALLOW_HTTP: booleanFlag('OAUTH2_ALLOW_HTTP'),
 }
 
 /** `scheme://host[:port]` of an allowed Origin (RFC 6454 serialisation). */
@@ -197,8 +179,7 @@ export function readGatewayConfig(env: Env, sources: ConfigSources): GatewayConf
   const issuer = parse('OAUTH2_ISSUER') ?? DEFAULT_ISSUER
   const oauth2Url = parse('OAUTH2_URL') ?? issuer
   const allowFlag = parse('OAUTH2_ALLOW_HTTP')
-  const allowHttp =
-    allowFlag === undefined ? mode === 'development' : allowFlag === 'true' || allowFlag === '1'
+  const allowHttp = allowFlag ?? mode === 'development'
   const insecure = (url: string) => {
     const parsed = new URL(url)
     return parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname) && !allowHttp

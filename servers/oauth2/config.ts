@@ -2,7 +2,14 @@
 import * as v from 'valibot'
 import { ProblemList } from '../../shared/config/errors.ts'
 import { isResourceIndicator } from '../../shared/clients/registry.ts'
-import { envReader } from '../../shared/config/env-schema.ts'
+import {
+  booleanFlag,
+  envReader,
+  httpUrl,
+  intInRange,
+  JWT_ALG_SCHEMA,
+  MODE_SCHEMA,
+} from '../../shared/config/env-schema.ts'
 
 /** `development` (demo client, generated keys) or `production` (refuses both). */
 export type Mode = 'development' | 'production'
@@ -56,33 +63,14 @@ export const DEFAULTS = {
 /** RFC 7518 §3.2 / JW-7: an HS256 key is at least 256 bits. */
 export const MIN_SECRET_BYTES = 32
 
-const intIn = (name: string, min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, `${name} must be a whole number`),
-    v.transform(Number),
-    v.minValue(min, `${name} must be between ${min} and ${max}`),
-    v.maxValue(max, `${name} must be between ${min} and ${max}`),
-  )
-
 const Schemas = {
-  MCP_DOCKER_ENV: v.picklist(
-    ['development', 'production'],
-    'MCP_DOCKER_ENV must be "development" or "production"',
-  ),
-  PORT: intIn('PORT', 0, 65535),
-  TOKEN_TTL_SECONDS: intIn('TOKEN_TTL_SECONDS', 1, 86400),
-  JWT_ALG: v.picklist(['HS256', 'ES256'], 'JWT_ALG must be "HS256" or "ES256"'),
-  OAUTH2_TRUST_PROXY: v.picklist(
-    ['true', 'false', '1', '0'],
-    'OAUTH2_TRUST_PROXY must be true or false',
-  ),
+  MCP_DOCKER_ENV: MODE_SCHEMA,
+  PORT: intInRange('PORT', 0, 65535),
+  TOKEN_TTL_SECONDS: intInRange('TOKEN_TTL_SECONDS', 1, 86400),
+  JWT_ALG: JWT_ALG_SCHEMA,
+  OAUTH2_TRUST_PROXY: booleanFlag('OAUTH2_TRUST_PROXY'),
   OAUTH2_ISSUER: v.pipe(
-    v.string(),
-    v.check(
-      (s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol),
-      'OAUTH2_ISSUER must be an http(s) URL',
-    ),
+    httpUrl('OAUTH2_ISSUER'),
     v.check(
       (s) => !s.includes('?') && !s.includes('#'),
       'OAUTH2_ISSUER must have no query or fragment (RFC 8414 §2)',
@@ -166,6 +154,6 @@ export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Conf
     auditLogFile: raw('AUDIT_LOG_FILE'),
     revocationFile: raw('OAUTH2_REVOCATION_FILE'),
     devDir: raw('MCP_DOCKER_DEV_DIR') ?? DEFAULTS.devDir,
-    trustProxy: trust === 'true' || trust === '1',
+    trustProxy: trust ?? false,
   }
 }

@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ConfigError, ProblemList } from './errors.ts'
-import { envReader } from './env-schema.ts'
+import { booleanFlag, envReader, httpUrl, intInRange } from './env-schema.ts'
 
 const schemas = {
   PORT: v.pipe(
@@ -40,6 +40,39 @@ test('every invalid variable adds one problem; unset ones add none', () => {
       'MODE must be development or production',
     ])
   }
+})
+
+test('shared schemas: flags, ranges and URLs with messages naming the variable', () => {
+  const problems = new ProblemList()
+  const env = envReader(
+    { ON: '1', OFF: 'false', BAD: 'yes', N: '7', URL: 'ftp://x', OK: 'https://a.example' },
+    {
+      ON: booleanFlag('ON'),
+      OFF: booleanFlag('OFF'),
+      BAD: booleanFlag('BAD'),
+      N: intInRange('N', 1, 5),
+      URL: httpUrl('URL'),
+      OK: httpUrl('OK'),
+    },
+    problems,
+  )
+  assert.equal(
+    [
+      env.parse('ON'),
+      env.parse('OFF'),
+      env.parse('BAD'),
+      env.parse('N'),
+      env.parse('URL'),
+      env.parse('OK'),
+    ],
+    [true, false, undefined, undefined, undefined, 'https://a.example'],
+  )
+  assert.throws(
+    () => problems.throwIfAny(),
+    (e: ConfigError) =>
+      e.problems.join('|') ===
+      'BAD must be true or false|N must be between 1 and 5|URL must be an http(s) URL',
+  )
 })
 
 test.run()

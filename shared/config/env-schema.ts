@@ -35,3 +35,39 @@ export function envReader<S extends EnvSchemas>(
     },
   }
 }
+
+/** A whole number in [min, max]. */
+export const intInRange = (name: string, min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, `${name} must be a whole number`),
+    v.transform(Number),
+    v.minValue(min, `${name} must be between ${min} and ${max}`),
+    v.maxValue(max, `${name} must be between ${min} and ${max}`),
+  )
+
+/** `true`/`false` (or `1`/`0`), as a boolean. */
+export const booleanFlag = (name: string) =>
+  v.pipe(
+    v.picklist(['true', 'false', '1', '0'], `${name} must be true or false`),
+    v.transform((s) => s === 'true' || s === '1'),
+  )
+
+/** An absolute http(s) URL. */
+export const httpUrl = (name: string) =>
+  v.pipe(
+    v.string(),
+    v.check(
+      (s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol),
+      `${name} must be an http(s) URL`,
+    ),
+  )
+
+/** MCP_DOCKER_ENV: production (the default of every server) or development. */
+export const MODE_SCHEMA = v.picklist(
+  ['development', 'production'],
+  'MCP_DOCKER_ENV must be "development" or "production"',
+)
+
+/** JWT_ALG: the access tokens' signature algorithm. */
+export const JWT_ALG_SCHEMA = v.picklist(['HS256', 'ES256'], 'JWT_ALG must be "HS256" or "ES256"')
