@@ -13,16 +13,21 @@ const files = readdirSync(join(root, 'bench'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort()
 
-let failures = 0
+const failures = []
 for (const file of files) {
   console.log(`\n▶ bench/${file}`)
-  const { status } = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', file)], {
-    cwd: root,
-    stdio: 'inherit',
-  })
-  if (status !== 0) failures++
+  const { status, signal, error } = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench', file)],
+    { cwd: root, stdio: 'inherit' },
+  )
+  if (status !== 0) {
+    const how = error ? error.message : signal ? `killed by ${signal}` : `exit code ${status}`
+    console.error(`bench/${file} failed (${how})`)
+    failures.push(`bench/${file} (${how})`)
+  }
 }
-if (failures) {
-  console.error(`\n${failures} benchmark(s) failed`)
+if (failures.length > 0) {
+  console.error(`\n${failures.length} benchmark(s) failed: ${failures.join(', ')}`)
   process.exit(1)
 }
