@@ -5,7 +5,8 @@
 # as Cursor makes it. Exits 1 if any check failed.
 #
 # Usage: scripts/health_check.sh
-# Environment (the same defaults as compose.yml):
+# Environment (the same defaults as compose.yml; MCP_HEALTH_WAIT: seconds to wait for containers
+# whose first health check has not run yet, default 60):
 #   MCP_CONTAINER_PREFIX (mcp), MCP_OAUTH2_PORT (8081), MCP_GATEWAY_PORT (8080),
 #   MCP_SECRETS_DIR (<repo>/secrets),
 #   MCP_CLIENT_ID (mcp-agent) with its secret in $MCP_SECRETS_DIR/agent_client_secret
@@ -35,6 +36,18 @@ command -v curl >/dev/null || {
   echo "health_check: curl is needed (apt-get install -y curl)" >&2
   exit 1
 }
+
+# Health checks run every MCP_HEALTH_INTERVAL; right after `up` a container is still `starting`.
+# Wait for that to settle (bounded by MCP_HEALTH_WAIT seconds, default 60) before judging.
+wait_s=${MCP_HEALTH_WAIT:-60}
+health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$1" 2>/dev/null; }
+for ((waited = 0; waited < wait_s; waited++)); do
+  starting=0
+  for c in "${containers[@]}"; do [ "$(health_of "$c")" = starting ] && starting=1; done
+  [ "$starting" = 0 ] && break
+  [ "$waited" = 0 ] && echo "waiting up to ${wait_s}s for the containers' first health checks…" >&2
+  sleep 1
+done
 
 for c in "${containers[@]}"; do
   state=$(docker inspect -f '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}no-healthcheck{{end}}' "$c" 2>/dev/null)
