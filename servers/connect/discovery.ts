@@ -105,28 +105,55 @@ export async function probeChallenge(
   return checkEndpointUrl(url, 'resource_metadata', true).href
 }
 
+/** What a metadata lookup is called in errors, and which code a server failure gets. */
+interface MetadataLookup {
+  peer: 'gateway' | 'authorization server'
+  what: string
+  serverError: 'ERR_GATEWAY_REFUSED' | 'ERR_TOKEN_REFUSED'
+}
+
+/**
+ * The first of `urls` that answers 200 with a JSON object; a 5xx stops the search (the server is
+ * there but failing); undefined when none has the document (`tried` lists what was asked).
+ */
+async function firstMetadataDocument(
+  urls: string[],
+  lookup: MetadataLookup,
+  options: DiscoveryOptions,
+  tried: string[],
+): Promise<{ url: string; document: Record<string, unknown> } | undefined> {
+  for (const url of urls) {
+    const answer = await fetchJson(
+      options.fetch,
+      url,
+      { headers: { Accept: 'application/json' } },
+      { peer: lookup.peer, timeoutMs: options.timeoutMs, what: lookup.what },
+    )
+    if (answer.status === 200 && isObject(answer.json)) return { url, document: answer.json }
+    tried.push(`${url} (${answer.status})`)
+    if (answer.status >= 500)
+      throw new ConnectError(
+        lookup.serverError,
+        `${lookup.what}: ${url} answered ${answer.status}`,
+        answer.status,
+      )
+  }
+  return undefined
+}
+
 async function readResourceMetadata(
   urls: string[],
   mcpUrl: string,
   options: DiscoveryOptions,
 ): Promise<{ url: string; document: Record<string, unknown> }> {
   const tried: string[] = []
-  for (const url of urls) {
-    const answer = await fetchJson(
-      options.fetch,
-      url,
-      { headers: { Accept: 'application/json' } },
-      { peer: 'gateway', timeoutMs: options.timeoutMs, what: 'protected resource metadata' },
-    )
-    if (answer.status === 200 && isObject(answer.json)) return { url, document: answer.json }
-    tried.push(`${url} (${answer.status})`)
-    if (answer.status >= 500)
-      throw new ConnectError(
-        'ERR_GATEWAY_REFUSED',
-        `protected resource metadata: ${url} answered ${answer.status}`,
-        answer.status,
-      )
-  }
+  const found = await firstMetadataDocument(
+    urls,
+    { peer: 'gateway', what: 'protected resource metadata', serverError: 'ERR_GATEWAY_REFUSED' },
+    options,
+    tried,
+  )
+  if (found) return found
   throw new ConnectError(
     'ERR_DISCOVERY',
     `no protected resource metadata (RFC 9728) for ${mcpUrl}: tried ${tried.join(', ')}; is --url the gateway's MCP endpoint?`,
@@ -142,26 +169,17 @@ async function readAuthorizationServerMetadata(
   const urls = [wellKnown(issuer, ASM_SUFFIX), wellKnown(issuer, OIDC_SUFFIX)]
   if (path) urls.push(`${issuer.replace(/\/+$/, '')}${OIDC_SUFFIX}`)
   const tried: string[] = []
-  for (const url of urls) {
-    const answer = await fetchJson(
-      options.fetch,
-      url,
-      { headers: { Accept: 'application/json' } },
-      {
-        peer: 'authorization server',
-        timeoutMs: options.timeoutMs,
-        what: 'authorization server metadata',
-      },
-    )
-    if (answer.status === 200 && isObject(answer.json)) return { url, document: answer.json }
-    tried.push(`${url} (${answer.status})`)
-    if (answer.status >= 500)
-      throw new ConnectError(
-        'ERR_TOKEN_REFUSED',
-        `authorization server metadata: ${url} answered ${answer.status}`,
-        answer.status,
-      )
-  }
+  const found = await firstMetadataDocument(
+    urls,
+    {
+      peer: 'authorization server',
+      what: 'authorization server metadata',
+      serverError: 'ERR_TOKEN_REFUSED',
+    },
+    options,
+    tried,
+  )
+  if (found) return found
   throw new ConnectError(
     'ERR_DISCOVERY',
     `no authorization server metadata (RFC 8414) for issuer ${issuer}: tried ${tried.join(', ')}`,
