@@ -1,6 +1,7 @@
 // Newline-delimited framing of the MCP stdio transport (MCP 2025-11-25 basic/transports, stdio:
 // messages are delimited by newlines and contain none): bytes in any chunking → complete lines,
 // with a cap on line length so a peer cannot make the guard buffer without bound.
+import { concatBytes } from '../../shared/http/stream.ts'
 
 /** 16 MiB: the longest line the guard relays. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -44,29 +45,18 @@ export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
   /** Set while the current line is over the cap: its head, rolling tail and size. */
   let dropping: { head: Uint8Array; tail: Uint8Array; bytes: number } | undefined
 
-  const concat = (pieces: Uint8Array[], total: number) => {
-    if (pieces.length === 1) return pieces[0]!
-    const out = new Uint8Array(total)
-    let offset = 0
-    for (const piece of pieces) {
-      out.set(piece, offset)
-      offset += piece.byteLength
-    }
-    return out
-  }
-
   const add = (piece: Uint8Array) => {
     if (piece.byteLength === 0) return
     if (dropping) {
       dropping.bytes += piece.byteLength
-      const tail = concat([dropping.tail, piece], dropping.tail.byteLength + piece.byteLength)
+      const tail = concatBytes([dropping.tail, piece], dropping.tail.byteLength + piece.byteLength)
       dropping.tail = tail.slice(Math.max(0, tail.byteLength - EDGE_BYTES))
       return
     }
     parts.push(piece)
     size += piece.byteLength
     if (size > max) {
-      const all = concat(parts, size)
+      const all = concatBytes(parts, size)
       dropping = {
         head: all.slice(0, EDGE_BYTES),
         tail: all.slice(Math.max(0, all.byteLength - EDGE_BYTES)),
@@ -84,7 +74,7 @@ export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
       options.onOversize({ bytes, head: decoder.decode(head), tail: decoder.decode(tail) })
       return
     }
-    const line = decoder.decode(concat(parts, size))
+    const line = decoder.decode(concatBytes(parts, size))
     parts = []
     size = 0
     options.onLine(line.endsWith('\r') ? line.slice(0, -1) : line)

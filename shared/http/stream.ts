@@ -24,6 +24,14 @@ export async function readStreamBounded(
     }
     chunks.push(value)
   }
+  return concatBytes(chunks, total)
+}
+
+/** `chunks` joined into one array (the chunk itself when there is one); `total` is their size. */
+export function concatBytes(
+  chunks: readonly Uint8Array[],
+  total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0),
+): Uint8Array {
   if (chunks.length === 1) return chunks[0]!
   const out = new Uint8Array(total)
   let offset = 0

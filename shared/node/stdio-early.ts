@@ -3,6 +3,7 @@
 // over to the SDK transport later, which then processes the session from its start.
 import type { Readable, Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
+import { concatBytes } from '../http/stream.ts'
 import { initializeResult, type ServerInfo } from '../mcp/initialize.ts'
 
 /** Longest first line looked at; a longer one is left to the SDK (no early answer). */
@@ -97,13 +98,7 @@ export function listenEarly(info: ServerInfo, options: EarlyStdioOptions = {}): 
       stdin.off('close', onEnd)
       scanning = false
       resolveFirst()
-      const size = chunks.reduce((total, chunk) => total + chunk.length, 0)
-      const bytes = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.length
-      }
+      const bytes = concatBytes(chunks)
       chunks.length = 0
       return { bytes, ended, ...(answeredId !== undefined ? { answeredId } : {}) }
     },
