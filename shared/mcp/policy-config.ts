@@ -2,9 +2,15 @@
 // type, validated with valibot; resolved into the PII engine's per-call policies.
 import * as v from 'valibot'
 import { ConfigError } from '../config/errors.ts'
-import { POLICY_ACTIONS, type PiiPolicy, type PolicyAction } from '../pii/policy-parse.ts'
+import {
+  EncryptScopeSchema,
+  MaxDepthSchema,
+  POLICY_ACTIONS,
+  type PiiPolicy,
+  type PolicyAction,
+} from '../pii/policy-parse.ts'
 import type { EntityCategory } from '../pii/types.ts'
-import { DEFAULT_MAX_DEPTH, MAX_MAX_DEPTH } from '../pii/walk.ts'
+import { DEFAULT_MAX_DEPTH } from '../pii/walk.ts'
 
 /**
  * # Policy file format
@@ -121,15 +127,8 @@ const PolicySchema = jsonObject(
         'must be an object of tool name → rules',
       ),
     ),
-    encryptScope: v.optional(v.picklist(['value', 'text'], 'must be "value" or "text"')),
-    maxDepth: v.optional(
-      v.pipe(
-        v.number('must be a number'),
-        v.integer('must be an integer'),
-        v.minValue(1, 'must be at least 1'),
-        v.maxValue(MAX_MAX_DEPTH, `must be at most ${MAX_MAX_DEPTH}`),
-      ),
-    ),
+    encryptScope: v.optional(EncryptScopeSchema),
+    maxDepth: v.optional(MaxDepthSchema),
   },
   'the policy must be a JSON object',
 )

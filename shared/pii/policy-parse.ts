@@ -48,18 +48,22 @@ const TypeActions = v.pipe(
   ),
 )
 
+/** `encryptScope` of a policy (also in the SECURITY_POLICY_FILE format). */
+export const EncryptScopeSchema = v.picklist(['value', 'text'], 'must be "value" or "text"')
+
+/** `maxDepth` of a policy (also in the SECURITY_POLICY_FILE format). */
+export const MaxDepthSchema = v.pipe(
+  v.number('must be a number'),
+  v.integer('must be an integer'),
+  v.minValue(1, 'must be at least 1'),
+  v.maxValue(MAX_MAX_DEPTH, `must be at most ${MAX_MAX_DEPTH}`),
+)
+
 const PolicyFields = v.strictObject({
   default: v.optional(Action, 'mask'),
   types: v.optional(TypeActions),
-  encryptScope: v.optional(v.picklist(['value', 'text'], 'must be "value" or "text"')),
-  maxDepth: v.optional(
-    v.pipe(
-      v.number('must be a number'),
-      v.integer('must be an integer'),
-      v.minValue(1, 'must be at least 1'),
-      v.maxValue(MAX_MAX_DEPTH, `must be at most ${MAX_MAX_DEPTH}`),
-    ),
-  ),
+  encryptScope: v.optional(EncryptScopeSchema),
+  maxDepth: v.optional(MaxDepthSchema),
 })
 
 const PolicySchema = v.pipe(
