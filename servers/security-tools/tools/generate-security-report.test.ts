@@ -5,7 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { textOf } from '../../../shared/mcp/result.ts'
 import { NO_AUDIT_FILE_MESSAGE } from '../audit-reader.ts'
-import { createAuditFileReader } from '../entry/audit-file-reader.ts'
+import { createAuditFileReader } from '../../../shared/node/audit-file-reader.ts'
 import { callOnce, FIXTURE_EVENTS, FIXTURE_START, writeAuditFixture } from '../testing.ts'
 
 const NAME = 'generate_security_report'

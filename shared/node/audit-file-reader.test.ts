@@ -1,15 +1,45 @@
+// Tests of the Node audit file reader over real files written by the real file log.
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { AuditReadError, NO_AUDIT_FILE } from '../audit-reader.ts'
-import { FIXTURE_EVENTS, writeAuditFixture } from '../testing.ts'
+import { AuditReadError, NO_AUDIT_FILE } from '../audit/reader.ts'
+import type { AuditEvent } from '../audit/record.ts'
 import { createAuditFileReader } from './audit-file-reader.ts'
+import { openAuditFileLog } from './audit-file-log.ts'
+
+/** Eight events, the fourth one rejected (seq 1 … 8). */
+const FIXTURE_EVENTS: readonly AuditEvent[] = [
+  { event: 'server_start', outcome: 'ok' },
+  { event: 'token_issued', outcome: 'ok', client_id: 'agent-1', jti: 'j-1' },
+  { event: 'tool_call', tool: 'echo', client_id: 'agent-1', outcome: 'ok' },
+  { event: 'tool_call', tool: 'echo', client_id: 'agent-2', outcome: 'rejected' },
+  { event: 'token_rejected', outcome: 'denied', client_id: 'agent-3', detail: 'invalid_token' },
+  { event: 'tool_call', tool: 'test_encryption', action: 'allow', outcome: 'ok' },
+  { event: 'tool_call', tool: 'echo', client_id: 'agent-1', outcome: 'error' },
+  { event: 'tool_call', tool: 'echo', client_id: 'agent-1', outcome: 'ok' },
+]
+
+/** Writes `events` to `path` with the real file log (hash chain, rotation at `maxBytes`). */
+async function writeAuditFixture(
+  path: string,
+  options: { events?: readonly AuditEvent[]; maxBytes?: number } = {},
+): Promise<void> {
+  const { events = FIXTURE_EVENTS, maxBytes } = options
+  let minute = 0
+  const log = await openAuditFileLog({
+    path,
+    ...(maxBytes !== undefined ? { maxBytes, maxFiles: 100 } : {}),
+    clock: () => new Date(Date.UTC(2025, 0, 1) + 60_000 * minute++),
+  })
+  for (const event of events) await log.record(event)
+  await log.close()
+}
 
 const it = suite<{ dir: string; path: string }>('createAuditFileReader', { dir: '', path: '' })
 it.before.each(async (context) => {
-  context.dir = await mkdtemp(join(tmpdir(), 'security-tools-reader-'))
+  context.dir = await mkdtemp(join(tmpdir(), 'audit-file-reader-'))
   context.path = join(context.dir, 'audit.log')
 })
 it.after.each(async ({ dir }) => {

@@ -1,13 +1,13 @@
 // The Node reader of an audit log file and its rotated files (AUDIT_LOG_FILE), injected into the
-// Web-standard core of security-tools by its entry.
-import { listAuditFiles, verifyAuditFiles } from '../../../shared/node/audit-files.ts'
-import { readAuditFile } from '../../../shared/node/audit-read-file.ts'
+// Web-standard core of security-tools by its entries (its own stdio entry and the gateway's).
 import {
   AuditReadError,
   NO_AUDIT_FILE,
   type AuditChainStatus,
   type AuditReader,
-} from '../audit-reader.ts'
+} from '../audit/reader.ts'
+import { listAuditFiles, verifyAuditFiles } from './audit-files.ts'
+import { readAuditFile } from './audit-read-file.ts'
 
 export interface AuditFileReaderOptions {
   /**
