@@ -193,14 +193,70 @@ pii('pii mask --policy reject exits 1 naming types and counts, printing no text 
   assert.is(clean.stdout, 'nothing personal here')
 })
 
-pii('invalid UTF-8 input is a usage error, not a crash', () => {
-  const { status, stderr } = spawnSync(process.execPath, [cli, 'pii', 'scan'], {
-    input: Buffer.from([0xff, 0xfe, 0x41]),
+/** Runs the CLI with `input` as raw bytes. */
+function runBytes(args: string[], input: Uint8Array): Run {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [cli, ...args], {
+    input,
+    env: { PATH: process.env.PATH ?? '' },
     encoding: 'utf8',
   })
-  assert.is(status, 2)
-  assert.match(stderr, /not valid UTF-8/)
+  return { code: status, stdout, stderr }
+}
+const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16()
+const RAW = ['010-1234-5678', 'kim.minsu@example.com', '960121-1021413', '김철수']
+
+pii('invalid UTF-8 or UTF-16 input is a usage error, not a crash', () => {
+  const utf8 = runBytes(['pii', 'scan'], Buffer.from([0x41, 0xc3, 0x28]))
+  assert.is(utf8.code, 2)
+  assert.match(utf8.stderr, /not valid UTF-8 text/)
+  const utf16 = runBytes(['pii', 'scan'], Buffer.from([0xff, 0xfe, 0x41]))
+  assert.is(utf16.code, 2)
+  assert.match(utf16.stderr, /not valid UTF-16LE text/)
 })
+
+pii(
+  'UTF-16 without a byte-order mark (or UTF-32) is refused with exit 2, naming what it saw and how to convert',
+  () => {
+    for (const input of [
+      Buffer.from(sample, 'utf16le'),
+      utf16be(sample),
+      Buffer.from('mail kim.minsu@example.com', 'utf16le'),
+    ]) {
+      for (const command of [
+        ['pii', 'scan'],
+        ['pii', 'mask'],
+      ]) {
+        const r = runBytes(command, input)
+        assert.is(r.code, 2, r.stdout)
+        assert.is(r.stdout, '')
+        assert.match(r.stderr, /NUL bytes: UTF-16 or UTF-32 text without a byte-order mark/)
+        assert.match(r.stderr, /iconv -f UTF-16LE -t UTF-8/)
+        for (const raw of RAW) assert.not.ok(r.stderr.includes(raw), raw)
+      }
+    }
+    const utf32 = runBytes(['pii', 'scan'], Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]))
+    assert.is(utf32.code, 2)
+    assert.match(utf32.stderr, /UTF-32 text, which is not read/)
+  },
+)
+
+pii(
+  'UTF-16LE/BE with a byte-order mark and UTF-8 with a BOM are scanned like UTF-8; offsets index the text',
+  () => {
+    const expected = JSON.parse(run(['pii', 'scan'], sample).stdout)
+    assert.is(expected.findings.length, 4)
+    const bom16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sample, 'utf16le')])
+    const bom16be = Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(sample)])
+    const bom8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(sample)])
+    for (const input of [bom16le, bom16be, bom8]) {
+      const r = runBytes(['pii', 'scan'], input)
+      assert.is(r.code, 0, r.stderr)
+      assert.equal(JSON.parse(r.stdout), expected)
+    }
+    const masked = runBytes(['pii', 'mask', '--policy', 'redact'], bom16le)
+    assert.is(masked.stdout, '고객 [KOREAN_NAME]님 연락처 [PHONE], [EMAIL], 주민번호 [SSN]')
+  },
+)
 
 pii.run()
 

@@ -10,6 +10,7 @@ import {
 } from '../../shared/pii/index.ts'
 import { parseCommandArgs, positionals } from '../args.ts'
 import { Exit, UsageError, type CliIo, type Command } from '../command.ts'
+import { decodeTextInput } from '../text-input.ts'
 import { keyRingFromEnv } from './fernet.ts'
 
 const detectorOptions = {
@@ -40,13 +41,10 @@ function detectorFrom(values: { types?: string; 'min-score'?: string }): Detecto
   }
 }
 
-async function readText(io: CliIo): Promise<string> {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await io.readStdin())
-  } catch {
-    throw new UsageError('standard input is not valid UTF-8 text')
-  }
-}
+const readText = async (io: CliIo): Promise<string> => decodeTextInput(await io.readStdin())
+
+const INPUT_HELP = `Input: UTF-8 text, or UTF-16 with a byte-order mark (as Windows tools write it); UTF-16 or
+UTF-32 without one, and invalid UTF-8, are refused with exit 2.`
 
 /** Runs `work`, turning PII errors (input too large, policy problems) into one line and exit 1. */
 async function guarded(io: CliIo, name: string, work: () => Promise<number>): Promise<number> {
@@ -66,6 +64,7 @@ export const piiScan: Command = {
 
 Prints {"findings": [{type, start, end, score, validated, masked}], "counts": {type: n}}.
 Offsets are UTF-16 code units; "masked" is a masked preview, never the raw value.
+${INPUT_HELP}
 ${DETECTOR_HELP}`,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandArgs(args, detectorOptions)
@@ -97,6 +96,7 @@ Prints the text with every finding processed:
   redact    labels: [EMAIL], [PHONE]
   encrypt   each value becomes a Fernet token (key from FERNET_KEY / FERNET_KEY_FILE)
   reject    prints nothing and exits 1 naming the types found, if any
+${INPUT_HELP} The output is UTF-8.
 ${DETECTOR_HELP}`,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandArgs(args, {
