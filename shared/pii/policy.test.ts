@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import { createPolicyEngine } from './policy.ts'
 import type { PiiPolicy } from './policy-parse.ts'
 import { PiiPolicyError, PiiRejectedError } from './policy-errors.ts'
-import { PiiCycleError, PiiDepthError } from './walk-errors.ts'
+import { PiiCycleError, PiiDepthError, PiiScanBudgetError } from './walk-errors.ts'
 import { PiiError } from './errors.ts'
 import { createFakeDetector, FakeTooLargeError } from './policy-fake-detector.ts'
 import type { TextEncryptor } from './types.ts'
@@ -206,20 +206,20 @@ const nested = () => ({
 })
 
 json(
-  'mask: every string inside objects in arrays in objects; keys and scalars untouched',
+  'mask: every string inside objects in arrays in objects, keys included; scalars untouched',
   async () => {
     const input = nested()
     const before = JSON.stringify(input)
     const result = await engine({ default: 'mask' }).applyToValue(input)
     assert.equal(result.value, {
-      [EMAIL]: { note: 'write to kim***@example.com' },
+      'kim***@example.com': { note: 'write to kim***@example.com' },
       items: [
         { id: 7, active: true, owner: null, contact: { phone: '010-****-5678', ratio: 0.5 } },
         ['rrn 900101-1******', 42, false],
       ],
       plain: 'nothing to see',
     })
-    assert.equal(result.findings, { email: 1, phone: 1, ssn: 1 })
+    assert.equal(result.findings, { email: 2, phone: 1, ssn: 1 })
     assert.is(result.action, 'mask')
     assert.ok(result.changed)
     assert.is(JSON.stringify(input), before, 'input not mutated')
@@ -258,7 +258,7 @@ json('redact in nested JSON', async () => {
     owner: null,
     contact: { phone: '[PHONE]', ratio: 0.5 },
   })
-  assert.is(result.value[EMAIL]!.note, 'write to [EMAIL]')
+  assert.is((result.value as any)['[EMAIL]'].note, 'write to [EMAIL]')
   assert.is(result.action, 'redact')
 })
 
@@ -266,26 +266,29 @@ json('encrypt value scope in nested JSON: every token decrypts to its value', as
   const encryptor = fakeEncryptor()
   const result = await engine({ default: 'encrypt' }, encryptor).applyToValue(nested())
   const out = JSON.stringify(result.value)
-  const values = JSON.stringify([result.value[EMAIL], result.value.items])
-  for (const raw of [EMAIL, PHONE, RRN]) assert.not.ok(values.includes(raw), `${raw} left in clear`)
-  assert.is(result.value[EMAIL]!.note.startsWith('write to ENC('), true)
+  for (const raw of [EMAIL, PHONE, RRN]) assert.not.ok(out.includes(raw), `${raw} left in clear`)
+  const [key] = Object.keys(result.value)
+  assert.match(key!, /^ENC\(\d+\)$/, 'the email-like key is encrypted too')
+  assert.is(encryptor.decrypt(key!), EMAIL)
+  assert.is((result.value as any)[key!].note.startsWith('write to ENC('), true)
   const tokens = out.match(/ENC\(\d+\)/g) ?? []
-  assert.is(tokens.length, 3)
-  assert.equal(tokens.map((t) => encryptor.decrypt(t)).sort(), [EMAIL, PHONE, RRN].sort())
-  assert.ok(Object.hasOwn(result.value, EMAIL), 'the email-like key is untouched')
+  assert.is(tokens.length, 4)
+  assert.equal(tokens.map((t) => encryptor.decrypt(t)).sort(), [EMAIL, EMAIL, PHONE, RRN].sort())
 })
 
 json('encrypt text scope in nested JSON: each string with a finding is one token', async () => {
   const encryptor = fakeEncryptor()
   const policy: PiiPolicy = { default: 'encrypt', encryptScope: 'text' }
   const result = await engine(policy, encryptor).applyToValue(nested())
-  const note = result.value[EMAIL]!.note
+  const [key] = Object.keys(result.value)
+  assert.is(encryptor.decrypt(key!), EMAIL)
+  const note = (result.value as any)[key!].note
   const rrn = (result.value.items[1] as unknown[])[0] as string
   assert.match(note, /^ENC\(\d+\)$/)
   assert.is(encryptor.decrypt(note), `write to ${EMAIL}`)
   assert.is(encryptor.decrypt(rrn), `rrn ${RRN}`)
   assert.is(result.value.plain, 'nothing to see')
-  assert.is(encryptor.tokens, 3)
+  assert.is(encryptor.tokens, 4)
 })
 
 json('reject counts every type across the whole value and carries no value', async () => {
@@ -295,7 +298,7 @@ json('reject counts every type across the whole value and carries no value', asy
     createPolicyEngine(policy, { detector }).applyToValue({ a: [PHONE, EMAIL], b: { c: PHONE } }),
   )
   assert.equal(error.findings, { email: 1, phone: 2 })
-  assert.is(detector.calls, 3, 'every string scanned before rejecting')
+  assert.is(detector.calls, 6, 'every string and key scanned before rejecting')
   for (const surface of [error.message, JSON.stringify(error)])
     for (const raw of [EMAIL, PHONE]) assert.not.ok(surface.includes(raw))
 })
@@ -327,6 +330,50 @@ json('cycles and depth: clear errors; maxDepth from the policy', async () => {
     assert.instance(error, PiiDepthError)
     assert.not.match((error as Error).message, /kimchulsoo/)
   }
+})
+
+json('keys: a rejected type hidden in a key is found ({"<rrn>": "x"})', async () => {
+  const policy: PiiPolicy = { default: 'allow', types: { ssn: 'reject' } }
+  const error = await rejection(() => engine(policy).applyToValue({ [RRN]: 'x' }))
+  assert.equal(error.findings, { ssn: 1 })
+  assert.not.ok(JSON.stringify(error).includes(RRN))
+  const valuesOnly = await engine(policy).applyToValue({ [RRN]: 'x' }, { keys: false })
+  assert.equal(valuesOnly.findings, {}, 'keys: false is the old, values-only scan')
+})
+
+json('budget: counted before scanning; over it nothing is scanned', async () => {
+  const detector = createFakeDetector()
+  const policy = createPolicyEngine({ default: 'mask' }, { detector })
+  const value = { [EMAIL]: 'x'.repeat(100), b: ['y'.repeat(50)] }
+  const ok = await policy.applyToValue(value, { budget: EMAIL.length + 152 })
+  assert.equal(ok.findings, { email: 1 })
+  detector.calls = 0
+  try {
+    await policy.applyToValue(value, { budget: EMAIL.length + 150 })
+    assert.unreachable('expected PiiScanBudgetError')
+  } catch (error) {
+    assert.instance(error, PiiScanBudgetError)
+    assert.is((error as PiiScanBudgetError).code, 'ERR_PII_SCAN_BUDGET')
+    assert.not.ok((error as Error).message.includes(EMAIL))
+  }
+  assert.is(detector.calls, 0, 'nothing scanned')
+  await policy.applyToText('z'.repeat(10), { budget: 10 })
+  try {
+    await policy.applyToText('z'.repeat(11), { budget: 10 })
+    assert.unreachable('expected PiiScanBudgetError')
+  } catch (error) {
+    assert.instance(error, PiiScanBudgetError)
+  }
+})
+
+json('opaque members are left unscanned and unchanged', async () => {
+  const opaque = (holder: Readonly<Record<string, unknown>>, key: string) => key === 'blob'
+  const result = await engine({ default: 'redact' }).applyToValue(
+    { blob: EMAIL, text: EMAIL },
+    { opaque },
+  )
+  assert.equal(result.value, { blob: EMAIL, text: '[EMAIL]' })
+  assert.equal(result.findings, { email: 1 })
 })
 
 json.run()

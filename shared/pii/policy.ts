@@ -5,7 +5,9 @@ import { maskValue } from './mask.ts'
 import { parsePiiPolicy } from './policy-parse.ts'
 import type { PiiPolicy, PolicyAction } from './policy-parse.ts'
 import { PiiPolicyError, PiiRejectedError } from './policy-errors.ts'
-import { mapStrings } from './walk.ts'
+import { createSlicedScanner, type Pause } from './scan-slices.ts'
+import { mapStrings, type WalkOptions } from './walk.ts'
+import { PiiScanBudgetError } from './walk-errors.ts'
 
 /** An action that rewrites (or keeps) a value; `reject` never reaches a result, it throws. */
 export type AppliedAction = Exclude<PolicyAction, 'reject'>
@@ -31,16 +33,42 @@ export interface PolicyDeps {
   encryptor?: TextEncryptor
 }
 
-export interface PolicyEngine {
-  /** Applies the policy to one text. @throws PiiRejectedError when a `reject` type is found. */
-  applyToText(text: string): Promise<PolicyResult<string>>
+/** How one `applyToText` / `applyToValue` scans. */
+export interface ScanOptions {
   /**
-   * Applies the policy to every string inside a JSON value (keys and non-string scalars are
-   * kept). Everything is scanned before anything is rewritten, so a rejection counts every type
-   * in the whole value. With `encryptScope: 'text'` each string is its own text.
-   * @throws PiiRejectedError, PiiCycleError, PiiDepthError, PiiUnsupportedValueError
+   * Scan object keys too, and rewrite them like values (keys that end up alike are kept apart
+   * by a `#2`, `#3`… suffix: walk.ts `mapStrings`). Default: true.
    */
-  applyToValue<T>(value: T): Promise<PolicyResult<T>>
+  keys?: boolean
+  /** Members left unscanned and unchanged (binary payloads): walk.ts `WalkOptions.opaque`. */
+  opaque?: WalkOptions['opaque']
+  /**
+   * Most characters of text (strings and keys, UTF-16 code units) one call scans. Counted before
+   * anything is scanned: more throws `PiiScanBudgetError` and nothing is scanned. Default: none.
+   */
+  budget?: number
+  /**
+   * Awaited after every 128 KiB of text scanned, so a long scan lets other work run
+   * (scan-slices.ts). Default: a macrotask (`setImmediate`, else `setTimeout(0)`).
+   */
+  pause?: Pause
+}
+
+export interface PolicyEngine {
+  /**
+   * Applies the policy to one text.
+   * @throws PiiRejectedError when a `reject` type is found, PiiScanBudgetError
+   */
+  applyToText(text: string, options?: ScanOptions): Promise<PolicyResult<string>>
+  /**
+   * Applies the policy to every string inside a JSON value, keys included unless `keys` is
+   * false (non-string scalars and `opaque` members are kept). Everything is scanned before
+   * anything is rewritten, so a rejection counts every type in the whole value. With
+   * `encryptScope: 'text'` each string (and each key) is its own text.
+   * @throws PiiRejectedError, PiiScanBudgetError, PiiCycleError, PiiDepthError,
+   *   PiiUnsupportedValueError
+   */
+  applyToValue<T>(value: T, options?: ScanOptions): Promise<PolicyResult<T>>
 }
 
 /** Strength order for the overall action: encrypt > redact > mask > allow. */
@@ -116,34 +144,50 @@ export function createPolicyEngine(policy: PiiPolicy, deps: PolicyDeps): PolicyE
     return { findings, actions, action }
   }
 
+  /** Throws before any scanning when `total` is over the budget. */
+  function checkBudget(total: number, budget: number | undefined) {
+    if (budget !== undefined && total > budget) throw new PiiScanBudgetError(total, budget)
+  }
+
   return {
-    async applyToText(text) {
-      const findings = detector.detect(text)
+    async applyToText(text, options = {}) {
+      checkBudget(text.length, options.budget)
+      const findings = await createSlicedScanner(detector, options.pause).detect(text)
       const summary = summarise([findings])
       const value = await rewrite(text, findings)
       return { value, ...summary, changed: value !== text }
     },
 
-    async applyToValue<T>(input: T): Promise<PolicyResult<T>> {
-      // One synchronous pass scans every string and copies the value, so a caller mutating the
-      // input while encryption is awaited cannot shift strings between slots.
+    async applyToValue<T>(input: T, options: ScanOptions = {}): Promise<PolicyResult<T>> {
+      const walk: WalkOptions = {
+        ...walkOptions,
+        keys: options.keys ?? true,
+        ...(options.opaque ? { opaque: options.opaque } : {}),
+      }
+      // One synchronous pass collects every string and copies the value, so a caller mutating
+      // the input while the scan pauses or encryption is awaited cannot shift strings between
+      // slots; the budget is checked on it, before anything is scanned.
       const texts: string[] = []
-      const found: Finding[][] = []
+      let total = 0
       const copy = mapStrings(
         input,
         (text) => {
           texts.push(text)
-          found.push(detector.detect(text))
+          total += text.length
           return text
         },
-        walkOptions,
+        walk,
       )
+      checkBudget(total, options.budget)
+      const scanner = createSlicedScanner(detector, options.pause)
+      const found: Finding[][] = []
+      for (const text of texts) found.push(await scanner.detect(text))
       const summary = summarise(found)
       if (found.every((findings) => findings.length === 0))
         return { value: copy, ...summary, changed: false }
       const rewritten = await Promise.all(texts.map((text, i) => rewrite(text, found[i]!)))
       let index = 0
-      const value = mapStrings(copy, () => rewritten[index++]!, walkOptions)
+      const value = mapStrings(copy, () => rewritten[index++]!, walk)
       const changed = rewritten.some((text, i) => text !== texts[i])
       return { value, ...summary, changed }
     },

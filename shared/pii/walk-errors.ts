@@ -42,3 +42,24 @@ export class PiiUnsupportedValueError extends PiiError {
     this.kind = kind
   }
 }
+
+/**
+ * The value holds more text (strings and keys, in UTF-16 code units) than one scan may cover:
+ * nothing was scanned, so nothing of it may pass (the guard refuses the message).
+ */
+export class PiiScanBudgetError extends PiiError {
+  readonly code = 'ERR_PII_SCAN_BUDGET'
+  override readonly name = 'PiiScanBudgetError'
+  /** Characters of text the value holds (counted up to just past the budget). */
+  readonly length: number
+  /** The budget it exceeded. */
+  readonly budget: number
+
+  constructor(length: number, budget: number) {
+    super(
+      `PII scan refused: the value holds more than ${budget} characters of text (at least ${length}), over the scan budget`,
+    )
+    this.length = length
+    this.budget = budget
+  }
+}

@@ -126,3 +126,45 @@ function catchError(fn: () => unknown): unknown {
 }
 
 test.run()
+
+test('keys: visited before their values, in the same order by both walks', () => {
+  const seen: string[] = []
+  forEachString(sample(), (s) => seen.push(s), { keys: true })
+  assert.equal(seen.slice(0, 4), [
+    'kim@example.com',
+    'value of a key that looks like an email',
+    'list',
+    'a',
+  ])
+  const mapped: string[] = []
+  mapStrings(sample(), (s) => (mapped.push(s), s), { keys: true })
+  assert.equal(mapped, seen)
+})
+
+test('keys: rewritten keys that end up alike are kept apart by a deterministic suffix', () => {
+  const mask = (s: string) => s.replace(/^(.)[^@]*@/, '$1***@')
+  const input = { 'kim@example.com': 1, 'kay@example.com': 2, 'k***@example.com': 3, z: 'x' }
+  const out = mapStrings(input, mask, { keys: true })
+  // The unchanged key keeps its name; the rewritten ones take #2 and #3, in key order.
+  assert.equal(out, {
+    'k***@example.com': 3,
+    'k***@example.com#2': 1,
+    'k***@example.com#3': 2,
+    z: 'x',
+  })
+  assert.equal(mapStrings(input, mask, { keys: true }), out, 'same input, same output')
+  assert.equal(Object.keys(input), ['kim@example.com', 'kay@example.com', 'k***@example.com', 'z'])
+})
+
+test('opaque members are neither visited nor copied', () => {
+  const data = { deep: ['kept as is'] }
+  const input = { type: 'image', data, mimeType: 'image/png' }
+  const opaque = (holder: Readonly<Record<string, unknown>>, key: string) =>
+    holder.type === 'image' && key === 'data'
+  const seen: string[] = []
+  forEachString(input, (s) => seen.push(s), { keys: true, opaque })
+  assert.equal(seen, ['type', 'image', 'data', 'mimeType', 'image/png'])
+  const out = mapStrings(input, (s) => s.toUpperCase(), { opaque })
+  assert.is(out.data, data)
+  assert.is(out.type, 'IMAGE')
+})
