@@ -1,6 +1,9 @@
 // JSON Schema of a tool's input and output for `tools/list`, from valibot (@valibot/to-json-schema).
 import { toJsonSchema } from '@valibot/to-json-schema'
-import type { ObjectSchema } from './tool.ts'
+import type * as v from 'valibot'
+
+/** A valibot schema of a JSON object (`v.object`, `v.strictObject`, … or a pipe starting with one). */
+export type ObjectSchema = v.GenericSchema<Record<string, unknown>, Record<string, unknown>>
 
 /**
  * The JSON Schema (draft-07, with its `$schema`) of a tool's arguments (`input`: the types the

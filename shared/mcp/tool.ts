@@ -4,12 +4,11 @@ import * as v from 'valibot'
 import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js'
 import type { ToolContext } from './context.ts'
 import { newErrorId, ToolError, type ToolErrorCode } from './errors.ts'
-import { toolJsonSchema } from './json-schema.ts'
+import { toolJsonSchema, type ObjectSchema } from './json-schema.ts'
 import { errorResult, isJsonObject, jsonText, structuredResult } from './result.ts'
 import { validate } from './validation.ts'
 
-/** A valibot schema of a JSON object (`v.object`, `v.strictObject`, … or a pipe starting with one). */
-export type ObjectSchema = v.GenericSchema<Record<string, unknown>, Record<string, unknown>>
+export type { ObjectSchema }
 
 /**
  * Hints for clients (MCP `ToolAnnotations`); untrusted by clients, so they describe, never
