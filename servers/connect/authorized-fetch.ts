@@ -1,6 +1,8 @@
 // The fetch the gateway side of the relay uses: every request carries `Authorization: Bearer`
-// (RFC 6750 §2.1; never the query, MCP-A9), a 401 gets one new token and one retry, and a 401 or
-// 403 that remains becomes a ConnectError saying what the gateway said.
+// (RFC 6750 §2.1; never the query, MCP-A9) once the authorization server is known; until then a
+// request goes without one and its 401 challenge starts discovery (MCP 2025-11-25 "Authorization
+// Server Discovery"). A 401 gets one new token and one retry, and a 401 or 403 that remains
+// becomes a ConnectError saying what the gateway said.
 import { ConnectError } from './errors.ts'
 import { fetchWithDeadline, type Fetch } from './http.ts'
 import type { TokenSource } from './token.ts'
@@ -31,9 +33,9 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): Fetch {
   return async function authorizedFetch(input, init = {}) {
     const url = String(input)
     const method = init.method ?? 'GET'
-    const send = (token: string) => {
+    const send = (token: string | undefined) => {
       const headers = new Headers(init.headers)
-      headers.set('Authorization', `Bearer ${token}`)
+      if (token !== undefined) headers.set('Authorization', `Bearer ${token}`)
       return fetchWithDeadline(
         fetch,
         url,
@@ -41,11 +43,16 @@ export function createAuthorizedFetch(options: AuthorizedFetchOptions): Fetch {
         { peer: 'gateway', timeoutMs, what: `${method} ${url}` },
       )
     }
-    const token = await tokens.get()
+    // Before discovery: no token yet, the gateway's 401 says where its metadata is (RFC 9728 §5.1).
+    const token = tokens.discovery ? await tokens.get() : undefined
     let response = await send(token)
     if (response.status === 401) {
       await response.body?.cancel().catch(() => undefined)
-      response = await send(await tokens.refresh(token)) // RS-4: expired or revoked; once only
+      const next =
+        token === undefined
+          ? await tokens.get(response.headers.get('www-authenticate'))
+          : await tokens.refresh(token) // RS-4: expired or revoked; once only
+      response = await send(next)
       if (response.status === 401) {
         await response.body?.cancel().catch(() => undefined)
         throw new ConnectError(

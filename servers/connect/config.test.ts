@@ -30,6 +30,8 @@ test('--url with the defaults: no scope, 30 s, https off loopback not required o
     clientId: 'cursor',
     clientSecret: 's3cr3t-value',
     allowHttp: false,
+    issuer: undefined,
+    allowCrossOriginIssuer: false,
   })
 })
 
@@ -95,6 +97,89 @@ test('--url: http off loopback refused unless OAUTH2_ALLOW_HTTP (MCP-A15); no fr
   assert.match(problems(['--url', 'https://gw/mcp#x'], ENV)[0]!, /no credentials or fragment/)
   assert.match(problems(['--url', 'ftp://gw/mcp'], ENV)[0]!, /not an http\(s\) URL/)
   assert.match(problems(['--url', 'mcp'], ENV)[0]!, /is not a URL/)
+})
+
+const URL_ARGS = ['--url', 'http://localhost:8080/mcp']
+const read = (argv: string[], env: Env) => {
+  const config = readConnectConfig(argv, env, secrets)
+  if ('help' in config) throw new Error('unexpected --help')
+  return config
+}
+
+test('--issuer or OAUTH2_ISSUER pins the authorization server (issue §4)', () => {
+  assert.is(
+    read([...URL_ARGS, '--issuer', 'http://localhost:8081'], ENV).issuer,
+    'http://localhost:8081',
+  )
+  assert.is(
+    read([...URL_ARGS, '--issuer=https://as.example/t1'], ENV).issuer,
+    'https://as.example/t1',
+  )
+  assert.is(
+    read(URL_ARGS, { ...ENV, OAUTH2_ISSUER: ' https://as.example ' }).issuer,
+    'https://as.example',
+  )
+  // Both, the same value: fine; different values: a problem naming both.
+  assert.is(
+    read([...URL_ARGS, '--issuer', 'https://as.example'], {
+      ...ENV,
+      OAUTH2_ISSUER: 'https://as.example',
+    }).issuer,
+    'https://as.example',
+  )
+  assert.equal(
+    problems([...URL_ARGS, '--issuer', 'https://a.example'], {
+      ...ENV,
+      OAUTH2_ISSUER: 'https://b.example',
+    }),
+    ['--issuer and OAUTH2_ISSUER differ (https://a.example and https://b.example); give one'],
+  )
+})
+
+test('the issuer must be an RFC 8414 §2 issuer: https (http on loopback), no query or fragment', () => {
+  assert.match(
+    problems([...URL_ARGS, '--issuer', 'http://as.lan'], ENV)[0]!,
+    /--issuer http:\/\/as\.lan uses http: off loopback/,
+  )
+  assert.equal(problems([...URL_ARGS, '--issuer', 'https://as.example/?t=1'], ENV), [
+    '--issuer must have no query (RFC 8414 §2: an issuer is a URL without query or fragment)',
+  ])
+  assert.match(
+    problems(URL_ARGS, { ...ENV, OAUTH2_ISSUER: 'https://as.example#x' })[0]!,
+    /OAUTH2_ISSUER .* no credentials or fragment/,
+  )
+  assert.match(problems([...URL_ARGS, '--issuer', 'as'], ENV)[0]!, /--issuer "as" is not a URL/)
+  assert.is(
+    read([...URL_ARGS, '--issuer', 'http://as.lan'], { ...ENV, OAUTH2_ALLOW_HTTP: '1' }).issuer,
+    'http://as.lan',
+  )
+})
+
+test('--allow-cross-origin-issuer (a flag) or OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER=true', () => {
+  assert.is(read([...URL_ARGS, '--allow-cross-origin-issuer'], ENV).allowCrossOriginIssuer, true)
+  assert.is(
+    read(URL_ARGS, { ...ENV, OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER: 'true' }).allowCrossOriginIssuer,
+    true,
+  )
+  assert.is(
+    read(URL_ARGS, { ...ENV, OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER: 'false' }).allowCrossOriginIssuer,
+    false,
+  )
+  // The flag takes no value: the next argument stays an argument of its own.
+  assert.is(
+    read(['--allow-cross-origin-issuer', ...URL_ARGS], ENV).url,
+    'http://localhost:8080/mcp',
+  )
+  assert.equal(
+    problems([...URL_ARGS, '--allow-cross-origin-issuer=yes'], {
+      ...ENV,
+      OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER: 'sure',
+    }),
+    [
+      '--allow-cross-origin-issuer takes no value',
+      'OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER must be true or false',
+    ],
+  )
 })
 
 test.run()

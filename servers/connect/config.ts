@@ -1,5 +1,5 @@
-// connect's configuration: the command line (`--url`, `--scope`, `--timeout`) and the client
-// credentials from the environment, every problem reported at once (ConfigError), no secret
+// connect's configuration: the command line (`--url`, `--scope`, `--timeout`, `--issuer`,
+// `--allow-cross-origin-issuer`) and the client credentials from the environment, every problem reported at once (ConfigError), no secret
 // value in any message.
 import { ConfigError, ProblemList } from '../../shared/config/errors.ts'
 import { checkEndpointUrl } from './discovery.ts'
@@ -21,6 +21,17 @@ export interface ConnectConfig {
   clientSecret: string
   /** OAUTH2_ALLOW_HTTP: http:// URLs off loopback (secret and token in clear); default false. */
   allowHttp: boolean
+  /**
+   * `--issuer` or OAUTH2_ISSUER: the only authorization server that gets the client secret (its
+   * RFC 8414 issuer identifier, exactly). Default none: see `allowCrossOriginIssuer`.
+   */
+  issuer: string | undefined
+  /**
+   * `--allow-cross-origin-issuer` or OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER=true: with no `issuer`, send
+   * the secret to whichever authorization server the gateway names. Default false: only one on the
+   * gateway's own origin (scheme, host and port of `--url`).
+   */
+  allowCrossOriginIssuer: boolean
 }
 
 /** `--help` was asked for: print USAGE and exit 0. */
@@ -30,22 +41,43 @@ export interface HelpRequest {
 
 export const DEFAULT_TIMEOUT_SECONDS = 30
 
-export const USAGE = `Usage: node connect.mjs --url <gateway MCP URL> [--scope "<scopes>"] [--timeout <seconds>]
+export const USAGE = `Usage: node connect.mjs --url <gateway MCP URL> [--issuer <OAuth2 issuer URL>]
+         [--scope "<scopes>"] [--timeout <seconds>] [--allow-cross-origin-issuer]
 
 A stdio MCP server that relays every message to the gateway's Streamable HTTP endpoint with an
 OAuth2 client-credentials token (for clients such as Cursor that cannot get one themselves).
 
 Options:
   --url <url>          the gateway's MCP endpoint, e.g. http://localhost:8080/mcp (required)
+  --issuer <url>       your OAuth2 server's issuer, e.g. http://localhost:8081: the client secret
+                       goes to this authorization server only (or set OAUTH2_ISSUER)
   --scope "<scopes>"   scopes to ask for, space-separated (default: what the client is registered for)
   --timeout <seconds>  wait at most this long for the gateway or the OAuth2 server (default ${DEFAULT_TIMEOUT_SECONDS})
+  --allow-cross-origin-issuer
+                       without --issuer, send the secret to whichever authorization server the
+                       gateway names, even on another origin (default: the gateway's origin only)
   --help               show this text
 
 Environment:
   OAUTH2_CLIENT_ID                                  the client id (required)
   OAUTH2_CLIENT_SECRET or OAUTH2_CLIENT_SECRET_FILE  its secret, or a file holding it (required)
+  OAUTH2_ISSUER                                     the issuer, as --issuer
+  OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER=true             as --allow-cross-origin-issuer
   OAUTH2_ALLOW_HTTP=true                            allow http:// off loopback (private networks only)
 `
+
+/** Options that take no value. */
+const FLAGS = new Set(['allow-cross-origin-issuer'])
+
+/** A true/false environment variable; undefined when unset or empty. */
+function readBoolean(env: Env, name: string, problems: ProblemList): boolean | undefined {
+  const value = env[name]?.trim().toLowerCase()
+  if (value === undefined || value === '') return undefined
+  if (['true', '1'].includes(value)) return true
+  if (['false', '0'].includes(value)) return false
+  problems.add(`${name} must be true or false`)
+  return undefined
+}
 
 /** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`, space-separated. */
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/
@@ -64,13 +96,19 @@ export function readConnectConfig(
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--help' || arg === '-h') return { help: true }
-    const match = /^--(url|scope|timeout)(?:=(.*))?$/s.exec(arg)
+    const match = /^--(url|scope|timeout|issuer|allow-cross-origin-issuer)(?:=(.*))?$/s.exec(arg)
     if (!match) {
-      problems.add(`unknown argument ${JSON.stringify(arg)} (see --help)`)
+      problems.add(`unknown argument ${JSON.stringify(arg.slice(0, 100))} (see --help)`)
       continue
     }
     const name = match[1]!
     let value = match[2]
+    if (FLAGS.has(name)) {
+      if (value !== undefined) problems.add(`--${name} takes no value`)
+      else if (options.has(name)) problems.add(`--${name} is given twice`)
+      options.set(name, 'true')
+      continue
+    }
     if (value === undefined) {
       value = argv[i + 1]
       if (value === undefined || value.startsWith('--')) {
@@ -86,10 +124,7 @@ export function readConnectConfig(
   const url = options.get('url')
   if (url === undefined)
     problems.add('--url is required (the gateway’s MCP endpoint, e.g. http://localhost:8080/mcp)')
-  const flag = env.OAUTH2_ALLOW_HTTP?.trim().toLowerCase()
-  if (flag !== undefined && flag !== '' && !['true', 'false', '1', '0'].includes(flag))
-    problems.add('OAUTH2_ALLOW_HTTP must be true or false')
-  const allowHttp = flag === 'true' || flag === '1'
+  const allowHttp = readBoolean(env, 'OAUTH2_ALLOW_HTTP', problems) ?? false
   if (url !== undefined)
     problems.collect(() => {
       try {
@@ -113,6 +148,11 @@ export function readConnectConfig(
     else timeoutSeconds = Number(timeout)
   }
 
+  const issuer = readIssuer(options.get('issuer'), env.OAUTH2_ISSUER?.trim(), allowHttp, problems)
+  const crossOriginFromEnv = readBoolean(env, 'OAUTH2_ALLOW_CROSS_ORIGIN_ISSUER', problems)
+  const allowCrossOriginIssuer =
+    options.has('allow-cross-origin-issuer') || (crossOriginFromEnv ?? false)
+
   const clientId = env.OAUTH2_CLIENT_ID?.trim()
   if (!clientId)
     problems.add('OAUTH2_CLIENT_ID is required (the client registered with the OAuth2 server)')
@@ -130,5 +170,36 @@ export function readConnectConfig(
     clientId: clientId!,
     clientSecret: clientSecret!,
     allowHttp,
+    issuer,
+    allowCrossOriginIssuer,
   }
+}
+
+/**
+ * `--issuer` or OAUTH2_ISSUER (the two must agree when both are set): an RFC 8414 §2 issuer
+ * identifier, a URL with no query or fragment, https (or http on loopback, or with allowHttp).
+ */
+function readIssuer(
+  option: string | undefined,
+  fromEnv: string | undefined,
+  allowHttp: boolean,
+  problems: ProblemList,
+): string | undefined {
+  const value = option ?? (fromEnv === '' ? undefined : fromEnv)
+  if (value === undefined) return undefined
+  if (option !== undefined && fromEnv && fromEnv !== option) {
+    problems.add(`--issuer and OAUTH2_ISSUER differ (${option} and ${fromEnv}); give one`)
+    return undefined
+  }
+  const what = option !== undefined ? '--issuer' : 'OAUTH2_ISSUER'
+  try {
+    const url = checkEndpointUrl(value, what, allowHttp)
+    if (url.search !== '' || value.includes('?'))
+      problems.add(
+        `${what} must have no query (RFC 8414 §2: an issuer is a URL without query or fragment)`,
+      )
+  } catch (error) {
+    problems.add((error as Error).message)
+  }
+  return value
 }

@@ -15,7 +15,15 @@ import {
 import { createConformanceServer } from '../../test/fixtures/conformance/server.ts'
 import type { ConnectConfig } from './config.ts'
 import { createConnect, type Connect } from './connect.ts'
-import { jwtPayload, makeTestStack, MCP_URL } from './testing.ts'
+import {
+  AS,
+  ATTACKER,
+  GATEWAY,
+  jwtPayload,
+  makeTestStack,
+  MCP_URL,
+  type TestGatewayOptions,
+} from './testing.ts'
 
 const CONFIG: ConnectConfig = {
   url: MCP_URL,
@@ -24,10 +32,15 @@ const CONFIG: ConnectConfig = {
   clientId: 'mcp-client',
   clientSecret: 'secret',
   allowHttp: false,
+  issuer: AS,
+  allowCrossOriginIssuer: false,
 }
 
-async function setup(config: Partial<ConnectConfig> = {}) {
-  const stack = await makeTestStack({ server: createConformanceServer })
+async function setup(
+  config: Partial<ConnectConfig> = {},
+  gateway: Omit<TestGatewayOptions, 'server'> = {},
+) {
+  const stack = await makeTestStack({ server: createConformanceServer, ...gateway })
   const clock = { now: 1_000_000 }
   const lines: string[] = []
   const [clientSide, bridgeSide] = InMemoryTransport.createLinkedPair()
@@ -208,6 +221,7 @@ flow(
     const s = await setup()
     await connected(s)
     s.stack.refuseEveryToken()
+    const before = mcpRequests(s).length
     const error = await s.client.callTool({ name: 'test_simple_text', arguments: {} }).then(
       () => undefined,
       (e: Error) => e,
@@ -216,7 +230,9 @@ flow(
       String(error),
       /connect could not deliver tools\/call to the gateway: the gateway refused a new access token \(invalid_token\)/,
     )
-    const last = mcpRequests(s).filter((r) => r.method === 'POST' && r.status === 401)
+    const last = mcpRequests(s)
+      .slice(before)
+      .filter((r) => r.method === 'POST' && r.status === 401)
     assert.is(last.length, 2, 'one retry only')
     assert.is.not(last[0]!.authorization, last[1]!.authorization)
     await s.client.close()
@@ -297,5 +313,77 @@ flow('nothing logged carries the token or the secret (LOG-1)', async () => {
   assert.not.ok(/\bsecret\b/.test(text), 'the secret as a value (client_secret_basic is fine)')
   await s.client.close()
 })
+
+/** Connects the client; resolves to the initialize failure (or undefined when it succeeded). */
+const initializeError = (s: Awaited<ReturnType<typeof setup>>) =>
+  s.client.connect(s.clientSide).then(
+    () => undefined,
+    (e: Error) => e,
+  )
+
+flow(
+  'a gateway that challenges only POST (GET is 405): the initialize 401 leads to its metadata',
+  async () => {
+    const s = await setup({}, { prmPath: '/meta/mcp-resource', unauthenticatedGet: 405 })
+    await connected(s)
+    const posts = mcpRequests(s).filter((r) => r.method === 'POST')
+    assert.equal(
+      posts.slice(0, 2).map((r) => [r.status, r.authorization === null]),
+      [
+        [401, true],
+        [200, false],
+      ],
+      'initialize without a token (its 401 names the metadata), then with one',
+    )
+    assert.ok(s.stack.seen.some((r) => r.url === `${GATEWAY}/meta/mcp-resource`))
+    assert.ok((await s.client.listTools()).tools.length > 0)
+    await s.client.close()
+  },
+)
+
+flow(
+  'only a root resource metadata document, naming the origin (RFC 9728 §3.3): accepted, token for it',
+  async () => {
+    const s = await setup(
+      {},
+      {
+        challenge: false,
+        prmPath: '/.well-known/oauth-protected-resource',
+        prm: { resource: GATEWAY },
+      },
+    )
+    const error = await initializeError(s)
+    // Discovery went through; the token is asked for the identifier that document names (the
+    // origin), which this test client is not registered for: the AS's refusal says so.
+    assert.is(s.connect.tokens.discovery?.resource, GATEWAY)
+    assert.match(String(error), /invalid_target.*allowed tokens for http:\/\/localhost:8080\?/)
+    await s.connect.close()
+  },
+)
+
+for (const [label, config] of [
+  ['no pin', { issuer: undefined }],
+  ['the real AS pinned', { issuer: AS }],
+] as const)
+  flow(
+    `§4 a rogue gateway naming an attacker's AS (${label}): initialize refused, the secret never sent`,
+    async () => {
+      const s = await setup(config, { prm: { authorization_servers: [ATTACKER] } })
+      const error = await initializeError(s)
+      await s.client.ping().catch(() => undefined)
+      assert.equal(s.stack.attackerHits, [], 'the attacker was asked nothing')
+      assert.not.ok(s.stack.seen.some((r) => r.authorization?.startsWith('Basic ')))
+      const refusal = config.issuer
+        ? /the client secret is not sent there/
+        : /to send the secret to whichever authorization server the gateway names, add --allow-cross-origin-issuer/
+      assert.match(String(error), /connect could not deliver initialize to the gateway/)
+      assert.match(String(error), refusal)
+      assert.ok(
+        s.lines.some((l) => refusal.test(l)),
+        'said on stderr too',
+      )
+      await s.connect.close()
+    },
+  )
 
 flow.run()

@@ -25,7 +25,10 @@ export interface ConnectDeps {
 export interface Connect {
   readonly tokens: TokenSource
   readonly relay: Relay
-  /** Starts relaying and, in the background, discovery and the first token (errors are logged). */
+  /**
+   * Starts relaying. Discovery and the first token follow the gateway's 401 to the first request
+   * (the client's `initialize`); failures are answered to that request and logged.
+   */
   start(): Promise<void>
   /** Ends the gateway session and closes both sides. */
   close(): Promise<void>
@@ -41,7 +44,17 @@ export function createConnect(config: ConnectConfig, deps: ConnectDeps): Connect
   const log = (line: string) => raw(mask ? line.split(mask).join('[redacted]') : line)
 
   const tokens = createTokenSource({
-    discover: () => discover(config.url, { fetch, timeoutMs, allowHttp: config.allowHttp }),
+    discover: (challenge) =>
+      discover(
+        config.url,
+        {
+          fetch,
+          timeoutMs,
+          allowHttp: config.allowHttp,
+          issuerPolicy: { pinned: config.issuer, allowCrossOrigin: config.allowCrossOriginIssuer },
+        },
+        challenge,
+      ),
     request: (found) =>
       requestToken(
         {
@@ -70,7 +83,6 @@ export function createConnect(config: ConnectConfig, deps: ConnectDeps): Connect
     relay,
     async start() {
       await relay.start()
-      tokens.get().catch((error) => log(`not ready: ${(error as Error).message}`))
     },
     close: () => relay.close(),
   }

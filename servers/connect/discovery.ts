@@ -1,8 +1,10 @@
 // Finds the gateway's authorization server and its token endpoint: the RFC 9728 protected
-// resource metadata (from the 401 challenge's `resource_metadata`, else the well-known URIs),
-// then the RFC 8414 authorization server metadata (or OpenID discovery), checked as the RFCs say.
+// resource metadata (from the `resource_metadata` of the 401 challenge to a real request, else the
+// well-known URIs), then the RFC 8414 authorization server metadata (or OpenID discovery), checked
+// as the RFCs say, and only for an authorization server connect trusts (issuer-policy.ts).
 import { ConnectError } from './errors.ts'
-import { fetchJson, fetchWithDeadline, type Fetch } from './http.ts'
+import { fetchJson, type Fetch } from './http.ts'
+import { checkTokenEndpoint, chooseIssuer, shown, type IssuerPolicy } from './issuer-policy.ts'
 import { bearerChallengeParams } from './www-authenticate.ts'
 
 /** Client authentication at the token endpoint (RFC 6749 §2.3.1; OA-9). */
@@ -31,6 +33,8 @@ export interface DiscoveryOptions {
   timeoutMs: number
   /** Allow http:// off loopback (the secret and the token would travel in clear). Default false. */
   allowHttp?: boolean
+  /** Which authorization server may get the secret. Default: one on the gateway's origin only. */
+  issuerPolicy?: IssuerPolicy
 }
 
 /** RFC 9728 §3: the well-known suffix of protected resource metadata. */
@@ -81,30 +85,6 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
 
-/**
- * The resource metadata URL the gateway names: an unauthenticated request to the MCP endpoint
- * gets 401 with `WWW-Authenticate: Bearer resource_metadata="…"` (RFC 9728 §5.1, MCP-A4).
- * Undefined when the answer carries none (the caller falls back to the well-known URIs).
- */
-export async function probeChallenge(
-  mcpUrl: string,
-  options: DiscoveryOptions,
-): Promise<string | undefined> {
-  const response = await fetchWithDeadline(
-    options.fetch,
-    mcpUrl,
-    // A GET opens nothing without a session; the auth check comes first either way.
-    { method: 'GET', headers: { Accept: 'text/event-stream' }, redirect: 'manual' },
-    { peer: 'gateway', timeoutMs: options.timeoutMs, what: `probe of ${mcpUrl}` },
-  )
-  await response.body?.cancel().catch(() => undefined)
-  if (response.status !== 401) return undefined
-  const url = bearerChallengeParams(response.headers.get('www-authenticate'))?.resource_metadata
-  if (url === undefined) return undefined
-  // RFC 9728 §7.3: a metadata URL on another origin may be an attacker's; only http(s) is read.
-  return checkEndpointUrl(url, 'resource_metadata', true).href
-}
-
 /** What a metadata lookup is called in errors, and which code a server failure gets. */
 interface MetadataLookup {
   peer: 'gateway' | 'authorization server'
@@ -141,19 +121,87 @@ async function firstMetadataDocument(
   return undefined
 }
 
+/** Where connect may read the resource metadata, and the `resource` that document must name. */
+interface ResourceMetadataCandidate {
+  url: string
+  /** RFC 9728 §3.3: the identifier the document must name, identical after URL parsing. */
+  resource: string
+  /** How the URL was found, for the message when `resource` differs. */
+  from: 'challenge' | 'path' | 'root'
+}
+
+/**
+ * MCP 2025-11-25 "Protected Resource Metadata Discovery": the `resource_metadata` URL of the
+ * gateway's 401 challenge when it gave one (RFC 9728 §5.1), else the well-known URIs, the one with
+ * the path inserted first, then the root one (RFC 9728 §3.1). Each with the `resource` RFC 9728
+ * §3.3 demands: the URL of the request the challenge answered (here always `mcpUrl`), or the
+ * identifier into which the well-known suffix was inserted (`mcpUrl`, or its origin at the root).
+ */
+function resourceMetadataCandidates(
+  mcpUrl: string,
+  challenge: string | null | undefined,
+): ResourceMetadataCandidate[] {
+  const named = bearerChallengeParams(challenge ?? null)?.resource_metadata
+  // RFC 9728 §7.7: the URL is the gateway's to name; only http(s) is read, and nothing secret is sent.
+  if (named !== undefined)
+    return [
+      {
+        url: checkEndpointUrl(named, 'resource_metadata', true).href,
+        resource: mcpUrl,
+        from: 'challenge',
+      },
+    ]
+  const url = new URL(mcpUrl)
+  const root: ResourceMetadataCandidate = {
+    url: `${url.origin}${PRM_SUFFIX}`,
+    resource: url.origin,
+    from: 'root',
+  }
+  if (url.pathname === '/' && url.search === '') return [root]
+  return [
+    { url: `${wellKnown(mcpUrl, PRM_SUFFIX)}${url.search}`, resource: mcpUrl, from: 'path' },
+    root,
+  ]
+}
+
+/** RFC 9728 §3.3: a document whose `resource` is not the expected one "MUST NOT be used". */
+function checkResource(document: Record<string, unknown>, candidate: ResourceMetadataCandidate) {
+  const resource = document.resource
+  if (typeof resource !== 'string' || !URL.canParse(resource))
+    throw new ConnectError('ERR_DISCOVERY', `${candidate.url}: "resource" is missing or not a URL`)
+  if (canonicalUrl(resource) === canonicalUrl(candidate.resource)) return resource
+  const why =
+    candidate.from === 'root'
+      ? `a document at the root well-known URI must name the origin ${candidate.resource}`
+      : candidate.from === 'path'
+        ? `it must name ${candidate.resource}, the URL its well-known URI was built from`
+        : `a document named by the gateway's WWW-Authenticate challenge must name the URL that was requested, ${candidate.resource}`
+  const hint =
+    candidate.from === 'root'
+      ? ''
+      : `: run connect with --url ${shown(resource)}, or set the gateway's GATEWAY_PUBLIC_URL to match`
+  throw new ConnectError(
+    'ERR_DISCOVERY',
+    `${candidate.url} names the resource ${shown(resource)}; ${why} (RFC 9728 §3.3)${hint}`,
+  )
+}
+
 async function readResourceMetadata(
-  urls: string[],
+  candidates: ResourceMetadataCandidate[],
   mcpUrl: string,
   options: DiscoveryOptions,
-): Promise<{ url: string; document: Record<string, unknown> }> {
+): Promise<{ url: string; document: Record<string, unknown>; resource: string }> {
   const tried: string[] = []
   const found = await firstMetadataDocument(
-    urls,
+    candidates.map((c) => c.url),
     { peer: 'gateway', what: 'protected resource metadata', serverError: 'ERR_GATEWAY_REFUSED' },
     options,
     tried,
   )
-  if (found) return found
+  if (found) {
+    const candidate = candidates.find((c) => c.url === found.url)!
+    return { ...found, resource: checkResource(found.document, candidate) }
+  }
   throw new ConnectError(
     'ERR_DISCOVERY',
     `no protected resource metadata (RFC 9728) for ${mcpUrl}: tried ${tried.join(', ')}; is --url the gateway's MCP endpoint?`,
@@ -187,43 +235,42 @@ async function readAuthorizationServerMetadata(
 }
 
 /**
- * Discovers the token endpoint for the MCP endpoint `mcpUrl`. Checks: the resource metadata's
- * `resource` is identical to `mcpUrl` (RFC 9728 §3.3, MCP-A3) and names an authorization server
- * (MCP-A1); the AS metadata's `issuer` is identical to that identifier (RFC 8414 §3.3); the AS
- * offers `client_credentials` and a client secret method connect speaks.
+ * Discovers the token endpoint for the MCP endpoint `mcpUrl`. `challenge` is the
+ * `WWW-Authenticate` header of the gateway's 401 to a real request (MCP 2025-11-25: the first
+ * unauthenticated request, usually the POST of `initialize`), when there was one.
+ * Checks: the resource metadata's `resource` is the one RFC 9728 §3.3 requires for where it was
+ * read (MCP-A3) and names an authorization server (MCP-A1); that server is one connect trusts
+ * (`issuerPolicy`), checked before anything is sent to it; its metadata's `issuer` is identical to
+ * the identifier its URL was built from (RFC 8414 §3.3); it offers `client_credentials` and a
+ * client secret method connect speaks; the token endpoint is one the policy allows.
  * @throws ConnectError
  */
-export async function discover(mcpUrl: string, options: DiscoveryOptions): Promise<Discovery> {
-  const fromChallenge = await probeChallenge(mcpUrl, options)
-  const candidates = fromChallenge
-    ? [fromChallenge]
-    : [wellKnown(mcpUrl, PRM_SUFFIX), `${new URL(mcpUrl).origin}${PRM_SUFFIX}`]
-  const prm = await readResourceMetadata([...new Set(candidates)], mcpUrl, options)
-
-  const resource = prm.document.resource
-  if (typeof resource !== 'string' || !URL.canParse(resource))
-    throw new ConnectError('ERR_DISCOVERY', `${prm.url}: "resource" is missing or not a URL`)
-  if (canonicalUrl(resource) !== canonicalUrl(mcpUrl))
-    throw new ConnectError(
-      'ERR_DISCOVERY',
-      `${prm.url} names the resource ${resource}, not ${mcpUrl} (RFC 9728 §3.3 requires them identical): run connect with --url ${resource}, or set the gateway's GATEWAY_PUBLIC_URL to match`,
-    )
+export async function discover(
+  mcpUrl: string,
+  options: DiscoveryOptions,
+  challenge?: string | null,
+): Promise<Discovery> {
+  const candidates = resourceMetadataCandidates(mcpUrl, challenge)
+  const prm = await readResourceMetadata(candidates, mcpUrl, options)
+  const resource = prm.resource
   const servers = prm.document.authorization_servers
   if (!isStringArray(servers) || servers.length === 0)
     throw new ConnectError('ERR_DISCOVERY', `${prm.url}: "authorization_servers" is empty`)
-  const issuer = servers[0]!
+  const policy = options.issuerPolicy ?? {}
+  const issuer = chooseIssuer(servers, mcpUrl, policy)
   checkEndpointUrl(issuer, 'the authorization server', options.allowHttp)
 
   const asm = await readAuthorizationServerMetadata(issuer, options)
   if (asm.document.issuer !== issuer)
     throw new ConnectError(
       'ERR_DISCOVERY',
-      `${asm.url}: "issuer" is ${JSON.stringify(asm.document.issuer)}, not ${issuer} (RFC 8414 §3.3)`,
+      `${asm.url}: "issuer" is ${typeof asm.document.issuer === 'string' ? JSON.stringify(shown(asm.document.issuer)) : 'missing'}, not ${issuer} (RFC 8414 §3.3)`,
     )
   const tokenEndpoint = asm.document.token_endpoint
   if (typeof tokenEndpoint !== 'string')
     throw new ConnectError('ERR_DISCOVERY', `${asm.url}: no "token_endpoint"`)
   checkEndpointUrl(tokenEndpoint, 'the token endpoint', options.allowHttp)
+  checkTokenEndpoint(tokenEndpoint, mcpUrl, policy)
   const grants = asm.document.grant_types_supported
   if (isStringArray(grants) && !grants.includes('client_credentials'))
     throw new ConnectError(

@@ -13,6 +13,11 @@ export type ConnectErrorCode =
   | 'ERR_TIMEOUT'
   /** RFC 9728 / RFC 8414 metadata missing, malformed or inconsistent. */
   | 'ERR_DISCOVERY'
+  /**
+   * The gateway names an authorization server connect does not trust with the client secret: not
+   * the pinned `--issuer`, or (no pin) on another origin than the gateway.
+   */
+  | 'ERR_UNTRUSTED_ISSUER'
   /** The authorization server refused the client credentials (`invalid_client`, RFC 6749 §5.2). */
   | 'ERR_INVALID_CLIENT'
   /** The authorization server refused the token request for another reason (scope, resource…). */

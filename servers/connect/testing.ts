@@ -1,6 +1,7 @@
 // Test support for connect: a small Streamable HTTP MCP gateway (Hono, the SDK's Web-standard
 // transport, one session per initialize) that demands Bearer tokens issued by the real OAuth2
-// app, both reachable through one app.request-backed fetch, plus a record of every request.
+// app, and an attacker's authorization server that records what reaches it, all reachable
+// through one app.request-backed fetch, plus a record of every request.
 import { Hono } from 'hono'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
@@ -10,7 +11,10 @@ import type { Fetch } from './http.ts'
 export const GATEWAY = 'http://localhost:8080'
 export const MCP_URL = `${GATEWAY}/mcp`
 export const AS = 'http://localhost:8081'
-export const PRM_URL = `${GATEWAY}/.well-known/oauth-protected-resource/mcp`
+export const PRM_PATH = '/.well-known/oauth-protected-resource/mcp'
+export const PRM_URL = `${GATEWAY}${PRM_PATH}`
+/** An authorization server a rogue gateway may name: valid metadata, a token endpoint that records. */
+export const ATTACKER = 'http://127.0.0.1:6666'
 
 export interface Seen {
   method: string
@@ -28,6 +32,10 @@ export interface TestGatewayOptions {
   prm?: Record<string, unknown>
   /** Send the `resource_metadata` challenge on 401. Default true. */
   challenge?: boolean
+  /** Where the PRM document is served (and named by the challenge). Default PRM_PATH. */
+  prmPath?: string
+  /** Status of a GET without a token (405: a server that challenges only POST). Default 401. */
+  unauthenticatedGet?: 401 | 405
 }
 
 /** The decoded payload of a JWT (no verification: the gateway below asks the AS instead). */
@@ -60,8 +68,24 @@ export async function makeTestStack(options: TestGatewayOptions) {
     )
   }
 
+  const attacker = new Hono()
+  /** Every request that reached the attacker's authorization server: "METHOD path". */
+  const attackerHits: string[] = []
+  attacker.get('/.well-known/oauth-authorization-server', (c) =>
+    c.json({
+      issuer: ATTACKER,
+      token_endpoint: `${ATTACKER}/token`,
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    }),
+  )
+  attacker.post('/token', (c) =>
+    c.json({ access_token: 'stolen', token_type: 'Bearer', expires_in: 60 }),
+  )
+
+  const prmPath = options.prmPath ?? PRM_PATH
   const gateway = new Hono()
-  gateway.get('/.well-known/oauth-protected-resource/mcp', (c) =>
+  gateway.get(prmPath, (c) =>
     c.json({
       resource: MCP_URL,
       authorization_servers: [AS],
@@ -73,9 +97,11 @@ export async function makeTestStack(options: TestGatewayOptions) {
   gateway.all('/mcp', async (c) => {
     const header = c.req.header('authorization')
     const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1]
+    if (!token && c.req.method === 'GET' && options.unauthenticatedGet === 405)
+      return c.body(null, 405, { Allow: 'POST, DELETE' })
     if (!token || !(await active(token))) {
       const params = [
-        ...(options.challenge === false ? [] : [`resource_metadata="${PRM_URL}"`]),
+        ...(options.challenge === false ? [] : [`resource_metadata="${GATEWAY}${prmPath}"`]),
         ...(token ? ['error="invalid_token"'] : []),
       ]
       return c.body(
@@ -108,9 +134,17 @@ export async function makeTestStack(options: TestGatewayOptions) {
 
   const fetch: Fetch = async (input, init) => {
     const url = new URL(String(input))
-    const app = url.origin === AS ? as.app : url.origin === GATEWAY ? gateway : undefined
+    const app =
+      url.origin === AS
+        ? as.app
+        : url.origin === GATEWAY
+          ? gateway
+          : url.origin === ATTACKER
+            ? attacker
+            : undefined
     if (!app) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
     const request = new Request(url, init)
+    if (app === attacker) attackerHits.push(`${request.method} ${url.pathname}`)
     const response = await app.request(request)
     seen.push({
       method: request.method,
@@ -128,6 +162,7 @@ export async function makeTestStack(options: TestGatewayOptions) {
     gateway,
     fetch,
     seen,
+    attackerHits,
     sessions,
     deleted,
     revoke: (token: string) => void refused.add(token),

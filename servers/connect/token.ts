@@ -135,8 +135,11 @@ export async function requestToken(
 }
 
 export interface TokenSourceOptions {
-  /** Finds the token endpoint (called until it succeeds once). */
-  discover: () => Promise<Discovery>
+  /**
+   * Finds the token endpoint (called until it succeeds once), given the `WWW-Authenticate` header
+   * of the gateway's 401 to an unauthenticated request when there was one.
+   */
+  discover: (challenge: string | null | undefined) => Promise<Discovery>
   /** Gets a token for a discovery result (`requestToken` bound to the credentials and scope). */
   request: (discovery: Discovery) => Promise<AccessToken>
   /** Fraction of `expires_in` after which the token is renewed before use. Default 0.8. */
@@ -151,10 +154,11 @@ export interface TokenSourceOptions {
 export interface TokenSource {
   /**
    * The token to send: obtained on first use, renewed once `refreshRatio` of its lifetime has
-   * passed (a failed renewal keeps the old token while it is still valid).
+   * passed (a failed renewal keeps the old token while it is still valid). `challenge`: the
+   * gateway's `WWW-Authenticate` answer to a request without a token, for discovery.
    * @throws ConnectError when no usable token can be had
    */
-  get(): Promise<string>
+  get(challenge?: string | null): Promise<string>
   /** After the gateway answered 401 to `rejected`: a new token, unless one already replaced it. */
   refresh(rejected: string): Promise<string>
   /** The discovery result, once known. */
@@ -181,12 +185,12 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const expiresAt = (token: AccessToken) =>
     token.expiresIn === undefined ? Infinity : token.receivedAt + token.expiresIn * 1000
 
-  function fetchNew(): Promise<AccessToken> {
+  function fetchNew(challenge?: string | null): Promise<AccessToken> {
     if (fatal) return Promise.reject(fatal)
     inflight ??= (async () => {
       try {
         if (!discovery) {
-          discovery = await options.discover()
+          discovery = await options.discover(challenge)
           log(
             `authorization server ${discovery.issuer}, token endpoint ${discovery.tokenEndpoint} (${discovery.authMethod})`,
           )
@@ -212,7 +216,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     get discovery() {
       return discovery
     },
-    async get() {
+    async get(challenge) {
       const token = current
       const time = now()
       if (token && time < refreshAt(token)) return token.value
@@ -224,7 +228,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
           return token.value
         }
       }
-      return (await fetchNew()).value
+      return (await fetchNew(challenge)).value
     },
     async refresh(rejected) {
       if (current && current.value !== rejected) return current.value
