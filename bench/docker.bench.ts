@@ -6,7 +6,7 @@
 // Needs a Docker engine; builds mcp-docker:bench from dist/ (cached).
 // Run: npm run build && npm run bench -- docker
 import { spawn } from 'node:child_process'
-import { freePort } from '../test/e2e/helpers.ts'
+import { freePort } from '../test/support/ports.ts'
 import { ensureBaseImage, ensureEngine, docker, BASE_IMAGE } from '../test/docker/engine.ts'
 import { entryTarget, readCursorEntries } from '../test/docker/cursor.ts'
 import { buildImage } from '../test/docker/image.ts'

@@ -7,7 +7,6 @@
 // Run: npm run bench -- gateway      (targets: p50 overhead < 2 ms, throughput ≥ 0.5× direct)
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer as netServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +14,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { connectInMemory } from '../shared/mcp/testing.ts'
 import { createToolRuntime } from '../shared/node/tool-runtime.ts'
 import { createServer as createExampleServer } from '../servers/example/server.ts'
+import { freePort } from '../test/support/ports.ts'
 import { report } from './report.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -32,17 +32,6 @@ interface Result {
   rps: number
   p50: number
   p99: number
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = netServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function start(args: string[], env: Record<string, string>): Promise<ChildProcess> {

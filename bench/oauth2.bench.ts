@@ -6,10 +6,10 @@
 // Run: npm run bench -- oauth2      (targets: /hello ≥ 0.8×, token issuance ≥ 0.6×)
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../test/support/ports.ts'
 import { report } from './report.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -19,17 +19,6 @@ const BASIC = `Basic ${Buffer.from('mcp-client:secret').toString('base64')}`
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function start(
   args: string[],

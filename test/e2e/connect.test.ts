@@ -6,9 +6,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js'
-// @ts-expect-error: plain ESM script without type declarations
-import { startStack } from '../../scripts/conformance.mjs'
 import { bundlePath } from '../support/bundle.ts'
+import { startStack } from '../support/stack.ts'
 import {
   connectStdio,
   freePort,

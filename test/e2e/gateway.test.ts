@@ -13,7 +13,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { readAuditRecords } from '../../shared/audit/read.ts'
 import { textOf } from '../../shared/mcp/result.ts'
 import { bundlePath } from '../support/bundle.ts'
-import { FORM, freePort, startOAuth2, type RunningOAuth2 } from './oauth2-harness.ts'
+import { freePort } from '../support/ports.ts'
+import { FORM, startOAuth2, type RunningOAuth2 } from './oauth2-harness.ts'
 
 interface RunningGateway {
   url: string

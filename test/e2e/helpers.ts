@@ -2,27 +2,15 @@
 // it with the SDK client or raw JSON-RPC lines, run the MCP Inspector CLI, find a free port.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { bundlePath, root } from '../support/bundle.ts'
+import { freePort } from '../support/ports.ts'
 
-export { bundlePath, root }
-
-/** A port the OS just reported free on 127.0.0.1 (bound to 0, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { bundlePath, freePort, root }
 
 /** PATH and HOME only, plus `extra`: a bundle must not depend on anything else. */
 export function minimalEnv(extra: Record<string, string> = {}): Record<string, string> {

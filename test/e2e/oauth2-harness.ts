@@ -1,22 +1,10 @@
 // E2E support: start the OAuth2 server (bundle or Deno entry) on a free port, wait for it, stop it.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bundlePath, root } from '../support/bundle.ts'
-
-/** A port the OS just reported free (bound to 127.0.0.1, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { freePort } from '../support/ports.ts'
 
 export interface RunningOAuth2 {
   url: string

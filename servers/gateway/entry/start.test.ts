@@ -16,24 +16,12 @@ import { readAuditRecords } from '../../../shared/audit/read.ts'
 import { FernetKeyRing, generateFernetKey } from '../../../shared/crypto/index.ts'
 import { textOf } from '../../../shared/mcp/result.ts'
 import { serveNode } from '../../../shared/node/serve.ts'
+import { freePort } from '../../../test/support/ports.ts'
 import { ISSUER, makeTestApp, TEST_JWT_SECRET } from '../../oauth2/testing.ts'
 import { startGateway, type RunningGateway } from './start.ts'
 
 const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/gateway-child.mjs', import.meta.url))
 const ENTRY = new URL('./node.ts', import.meta.url).href
-
-/** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net')
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 interface Stack {
   gateway: RunningGateway
