@@ -1,6 +1,6 @@
 // A Guard that exists before its detector does: calls wait until the real guard is built, so a
 // server can answer `initialize` before the PII patterns are compiled (cold start).
-import type { Guard, GuardedCall, ToolCallStart } from './guard.ts'
+import type { Guard, GuardedCall, GuardedMessage, ToolCallStart } from './guard.ts'
 import type { SecurityPolicy } from './policy-config.ts'
 
 /** What `scrub` returns while the detector is still loading: nothing of the text leaves. */
@@ -8,8 +8,8 @@ export const SCRUB_UNAVAILABLE = '[withheld: the PII scanner is not ready]'
 
 /**
  * A Guard built by `load` (called once, on the first `begin` or by whoever else calls it first).
- * `begin` waits for it and rejects if it rejects, failing the call rather than running it
- * unguarded; `scrub`/`scrubValue` delegate once it is there and withhold the whole text before.
+ * `begin` and `guardMessage` wait for it and reject if it rejects, failing the call (or the
+ * message) rather than passing it unguarded; `scrub`/`scrubValue` delegate once it is there and withhold the whole text before.
  */
 export function createDeferredGuard(policy: SecurityPolicy, load: () => Promise<Guard>): Guard {
   let guard: Guard | undefined
@@ -23,6 +23,9 @@ export function createDeferredGuard(policy: SecurityPolicy, load: () => Promise<
     policy,
     async begin(start: ToolCallStart): Promise<GuardedCall> {
       return (guard ?? (await get())).begin(start)
+    },
+    async guardMessage(direction, message): Promise<GuardedMessage> {
+      return (guard ?? (await get())).guardMessage(direction, message)
     },
     scrub(text: string): string {
       return guard ? guard.scrub(text) : SCRUB_UNAVAILABLE

@@ -1,9 +1,11 @@
-// The result side of the guard: applies the result policy to a CallToolResult's structured
-// content and to the text of its content blocks, summing what was found (LOG-2).
+// The result side of the guard: applies the result policy to a whole CallToolResult in one
+// traversal (every string and key, binary payloads left out), summing what was found (LOG-2).
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { PiiRejectedError } from '../pii/policy-errors.ts'
-import type { AppliedAction, PolicyEngine, PolicyResult } from '../pii/policy.ts'
+import type { AppliedAction, PolicyEngine, PolicyResult, ScanOptions } from '../pii/policy.ts'
+import { PiiScanBudgetError } from '../pii/walk-errors.ts'
 import { toolResultMembers } from './result-members.ts'
+import { isBinaryMember, textLength } from './guard-scan.ts'
 
 /** What a policy found and did on one side of a call. */
 export interface ScanSummary {
@@ -23,93 +25,71 @@ export type GuardedResult =
     }
   | { kind: 'failed'; error: unknown }
 
-type Block = CallToolResult['content'][number]
-
 const STRENGTH: Record<AppliedAction, number> = { allow: 0, mask: 1, redact: 2, encrypt: 3 }
 
+/** How the result is scanned: the scan budget (characters) and the walk's depth limit. */
+export interface ResultScan {
+  budget: number
+  maxDepth: number
+  pause?: ScanOptions['pause']
+}
+
 /**
- * Applies `engine` to a result. Only the members the policy reads are kept (`toolResultMembers`:
- * an upstream's extra members never reach the client unscanned; a result with no `content`
- * array, such as a task handle, fails). Scanned: `structuredContent` (every string), text
- * blocks, the text and URI of embedded resources, the URI/name/title/description of resource
- * links, and every `_meta`. Image and audio data and resource blobs are binary and pass
- * unchanged. A text block that is exactly
- * the JSON of `structuredContent` (compact or 2-space indented, as `defineTool` writes it) is
- * re-rendered from the guarded structured content instead of being scanned again, so the two
- * agree (same tokens under `encrypt`).
+ * Applies `engine` to a result. Only the members of a tool result are kept
+ * (`toolResultMembers`; a result with no `content` array, such as a task handle, fails). Every
+ * string of what is kept is scanned, object keys included: `structuredContent`, every content
+ * block (text, annotations, `_meta`, resource links and embedded resources with their `uri`,
+ * `name`, `title`, `description`, `mimeType`, `text`), the result's `_meta`. Only base64 image
+ * and audio `data` and resource `blob`s pass unscanned (guard-scan.ts). A result holding more
+ * text than `scan.budget` fails before anything is scanned.
  *
- * Counting: content blocks are summed; when there is structured content, the blocks are taken to
- * render it (MCP: "a tool that returns structured content SHOULD also return it in a text
- * block"), so each type counts max(structured, blocks) rather than both: one e-mail address
- * echoed in both places is one finding, not two.
+ * A text block that is exactly the JSON of `structuredContent` (compact or 2-space indented, as
+ * `defineTool` writes it) is re-rendered from the guarded structured content instead of being
+ * scanned again, so the two agree (same tokens under `encrypt`).
+ *
+ * Counting: when there is structured content, the other blocks are taken to render it (MCP: "a
+ * tool that returns structured content SHOULD also return it in a text block"), so each type
+ * counts max(structured, rest) rather than both: one e-mail address echoed in both places is one
+ * finding, not two.
  */
 export async function guardResultContent(
   engine: PolicyEngine,
   untrusted: CallToolResult,
+  scan: ResultScan,
 ): Promise<GuardedResult> {
   const result = toolResultMembers(untrusted)
   if (!result) return { kind: 'failed', error: new TypeError('not a CallToolResult') }
-  const summary: ScanSummary = { findings: {}, action: 'allow' }
-  const structuredFindings: Record<string, number> = {}
-  const blockFindings: Record<string, number> = {}
-  const tally = <T>(into: Record<string, number>, out: PolicyResult<T>): T => {
-    for (const [type, count] of Object.entries(out.findings)) into[type] = (into[type] ?? 0) + count
-    if (summary.action !== 'reject' && STRENGTH[out.action] > STRENGTH[summary.action]) {
-      summary.action = out.action
-    }
-    return out.value
-  }
-  const add = <T>(out: PolicyResult<T>): T => tally(blockFindings, out)
-  /** `_meta` is free-form JSON: scanned like any value, counted with the blocks. */
-  const withMeta = async <B extends { _meta?: unknown }>(block: B): Promise<B> =>
-    block._meta === undefined
-      ? block
-      : { ...block, _meta: add(await engine.applyToValue(block._meta)) }
   try {
-    const structured = result.structuredContent
-    let guardedStructured: Record<string, unknown> | undefined
-    let mirrors: string[] = []
-    if (structured !== undefined) {
-      guardedStructured = tally(structuredFindings, await engine.applyToValue(structured))
-      mirrors = [JSON.stringify(structured), JSON.stringify(structured, null, 2)]
-    }
-    async function guardBlock(block: Block): Promise<Block> {
-      switch (block.type) {
-        case 'text': {
-          const mirror = mirrors.indexOf(block.text)
-          if (mirror >= 0) {
-            const text = JSON.stringify(guardedStructured, null, mirror === 0 ? undefined : 2)
-            return { ...block, text }
-          }
-          return { ...block, text: add(await engine.applyToText(block.text)) }
-        }
-        case 'resource': {
-          const { text, uri } = block.resource as { text?: unknown; uri: string }
-          const strings = add(await engine.applyToValue({ uri, text }))
-          const resource = await withMeta({ ...block.resource, ...dropUndefined(strings) })
-          return { ...block, resource } as Block
-        }
-        case 'resource_link': {
-          const { uri, name, title, description } = block
-          const strings = add(await engine.applyToValue({ uri, name, title, description }))
-          return { ...block, ...dropUndefined(strings) }
-        }
-        default:
-          return block
-      }
-    }
-    const content = await Promise.all(
-      result.content.map(async (block: Block): Promise<Block> => withMeta(await guardBlock(block))),
+    const { structuredContent: structured, ...rest } = result
+    const mirrors =
+      structured === undefined
+        ? []
+        : [JSON.stringify(structured), JSON.stringify(structured, null, 2)]
+    const mirrorOf = rest.content.map((block) =>
+      block.type === 'text' ? mirrors.indexOf(block.text) : -1,
     )
-    const guarded: CallToolResult = await withMeta({ ...result, content })
-    for (const type of new Set([
-      ...Object.keys(structuredFindings),
-      ...Object.keys(blockFindings),
-    ])) {
-      summary.findings[type] = Math.max(structuredFindings[type] ?? 0, blockFindings[type] ?? 0)
+    const scanned = {
+      ...rest,
+      content: rest.content.map((block, i) => (mirrorOf[i]! >= 0 ? { ...block, text: '' } : block)),
     }
-    if (guardedStructured !== undefined) guarded.structuredContent = guardedStructured
-    return { kind: 'ok', result: guarded, summary }
+    const total = textLength(structured, scan.maxDepth) + textLength(scanned, scan.maxDepth)
+    if (total > scan.budget) throw new PiiScanBudgetError(total, scan.budget)
+    const options: ScanOptions = {
+      opaque: isBinaryMember,
+      ...(scan.pause ? { pause: scan.pause } : {}),
+    }
+    const guardedStructured =
+      structured === undefined ? undefined : await engine.applyToValue(structured, options)
+    const guardedRest = await engine.applyToValue(scanned, options)
+    const guarded = guardedRest.value as CallToolResult
+    guarded.content = guarded.content.map((block, i) => {
+      const mirror = mirrorOf[i]!
+      if (mirror < 0) return block
+      const text = JSON.stringify(guardedStructured!.value, null, mirror === 0 ? undefined : 2)
+      return { ...block, text }
+    })
+    if (guardedStructured) guarded.structuredContent = guardedStructured.value
+    return { kind: 'ok', result: guarded, summary: summarise(guardedStructured, guardedRest) }
   } catch (error) {
     if (error instanceof PiiRejectedError) {
       return {
@@ -123,10 +103,19 @@ export async function guardResultContent(
   }
 }
 
-function dropUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
-  const out: Partial<T> = {}
-  for (const key of Object.keys(value) as Array<keyof T>) {
-    if (value[key] !== undefined) out[key] = value[key]
+/** Each type counted max(structured, rest); the strongest action of both. */
+function summarise(
+  structured: PolicyResult<unknown> | undefined,
+  rest: PolicyResult<unknown>,
+): ScanSummary {
+  const findings: Record<string, number> = {}
+  let action: AppliedAction = rest.action
+  if (structured && STRENGTH[structured.action] > STRENGTH[action]) action = structured.action
+  for (const type of new Set([
+    ...Object.keys(structured?.findings ?? {}),
+    ...Object.keys(rest.findings),
+  ])) {
+    findings[type] = Math.max(structured?.findings[type] ?? 0, rest.findings[type] ?? 0)
   }
-  return out
+  return { findings, action }
 }

@@ -304,4 +304,126 @@ test('scrub labels every finding (for log lines and notifications)', async () =>
   assert.equal(guard.scrubValue({ x: [PHONE] }), { x: ['[PHONE]'] })
 })
 
+test('issue 9 §1: a rejected type sent as an object KEY is rejected before the tool runs', async () => {
+  const { guard, audit } = await setup({ arguments: { types: { ssn: 'reject' } } })
+  const started = await guard.begin({
+    tool: 'echo',
+    arguments: { [SSN]: 'x' },
+    identity: ANONYMOUS,
+  })
+  assert.ok(started.rejection, 'the call must not run')
+  assert.match(textOf(started.rejection!), /contain ssn/)
+  assert.not.ok(JSON.stringify(started.rejection).includes(SSN))
+  const [record] = await audit.records()
+  assert.equal([record?.outcome, record?.detail], ['rejected', 'pii_rejected in=reject(ssn:1)'])
+})
+
+test('issue 9 §1: every corner of a result is masked, keys included; binary data is not', async () => {
+  const { guard } = await setup({ results: { default: 'redact' } })
+  const png = 'iVBORw0KGgo='
+  const result = {
+    content: [
+      { type: 'text', text: 'ok', annotations: { audience: [EMAIL] }, _meta: { [PHONE]: EMAIL } },
+      {
+        type: 'resource_link',
+        uri: `mailto:${EMAIL}`,
+        name: EMAIL,
+        title: PHONE,
+        description: SSN,
+        mimeType: `text/${EMAIL}`,
+      },
+      {
+        type: 'resource',
+        resource: { uri: `file:///${EMAIL}`, mimeType: PHONE, text: SSN, _meta: { [EMAIL]: 1 } },
+      },
+      { type: 'image', data: png, mimeType: 'image/png' },
+      { type: 'resource', resource: { uri: 'file:///b', blob: EMAIL } },
+    ],
+    structuredContent: { [EMAIL]: 1, [PHONE]: { [SSN]: 'x' }, [`${EMAIL} `]: 2 },
+    _meta: { [EMAIL]: PHONE },
+  } as unknown as CallToolResult
+  const started = await guard.begin({ tool: 'echo', arguments: {}, identity: ANONYMOUS })
+  const out = await started.complete(result)
+  const json = JSON.stringify(out)
+  for (const raw of RAW) assert.not.ok(json.includes(raw), `${raw} leaked: ${json}`)
+  assert.equal(out.structuredContent, { '[EMAIL]': 1, '[PHONE]': { '[SSN]': 'x' }, '[EMAIL] ': 2 })
+  assert.is((out.content[3] as { data: string }).data, png, 'base64 image data passes unscanned')
+  assert.is((out.content[1] as { uri: string }).uri, 'mailto:[EMAIL]')
+})
+
+test('issue 9 §1: two keys that mask alike are both kept (deterministic #2 suffix)', async () => {
+  const { guard } = await setup({ results: { default: 'redact' } })
+  const started = await guard.begin({ tool: 'echo', arguments: {}, identity: ANONYMOUS })
+  const out = await started.complete({
+    content: [],
+    structuredContent: { [EMAIL]: 1, 'lee@example.com': 2 },
+  })
+  assert.equal(out.structuredContent, { '[EMAIL]': 1, '[EMAIL]#2': 2 })
+})
+
+test('guardMessage: results policy on any message, keys too; ids the policy would rewrite are refused', async () => {
+  const { guard } = await setup({ results: { types: { ssn: 'reject' } } })
+  const log = {
+    jsonrpc: '2.0',
+    method: 'notifications/message',
+    params: { level: 'info', logger: EMAIL, data: { [PHONE]: EMAIL } },
+  }
+  const ok = await guard.guardMessage('results', log)
+  assert.is(ok.kind, 'ok')
+  const json = JSON.stringify(ok.kind === 'ok' ? ok.message : null)
+  for (const raw of RAW) assert.not.ok(json.includes(raw), json)
+  const rejected = await guard.guardMessage('results', { ...log, params: { data: SSN } })
+  assert.is(rejected.kind, 'refused')
+  assert.match((rejected as { reason: string }).reason, /contains ssn/)
+  const id = await guard.guardMessage('results', { jsonrpc: '2.0', id: EMAIL, method: 'ping' })
+  assert.is(id.kind, 'refused')
+  assert.not.ok(JSON.stringify(id).includes(EMAIL))
+  const args = await guard.guardMessage('arguments', log)
+  assert.equal(args, { kind: 'ok', message: log, findings: {} }, 'arguments: allow passes as is')
+})
+
+test('issue 9 §5: the scan budget refuses oversized arguments unscanned; schema limits first', async () => {
+  const detector = createFakeDetector()
+  const audit = createTestAudit()
+  const guard = createGuard({ detector, audit: audit.log, scanBudget: 1000 })
+  const big = await guard.begin({
+    tool: 't',
+    arguments: { a: 'x'.repeat(1001) },
+    identity: ANONYMOUS,
+  })
+  assert.match(textOf(big.rejection!), /over the guard's scan budget/)
+  assert.is(detector.calls, 0, 'nothing scanned')
+  const schema = { type: 'object', properties: { a: { type: 'string', maxLength: 10 } } }
+  const long = await guard.begin({
+    tool: 't',
+    arguments: { a: 'x'.repeat(11) },
+    identity: ANONYMOUS,
+    inputSchema: schema,
+  })
+  assert.match(textOf(long.rejection!), /longer than the tool's maxLength of 10/)
+  assert.is(detector.calls, 0, 'nothing scanned')
+  const items = { type: 'object', properties: { l: { type: 'array', maxItems: 2 } } }
+  const many = await guard.begin({
+    tool: 't',
+    arguments: { l: [1, 2, 3] },
+    identity: ANONYMOUS,
+    inputSchema: items,
+  })
+  assert.match(textOf(many.rejection!), /maxItems of 2/)
+  const fine = await guard.begin({
+    tool: 't',
+    arguments: { a: 'x'.repeat(10) },
+    identity: ANONYMOUS,
+    inputSchema: schema,
+  })
+  assert.not.ok(fine.rejection)
+  const records = await audit.records()
+  assert.equal(
+    records.map((r) => r.detail),
+    ['scan_budget', 'schema_limit', 'schema_limit'],
+  )
+  const result = await fine.complete({ content: [{ type: 'text', text: 'y'.repeat(1001) }] })
+  assert.match(textOf(result), /withheld: it holds more than 1000 characters/)
+})
+
 test.run()

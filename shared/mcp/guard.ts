@@ -1,17 +1,21 @@
 // The guard pipeline around every tool call (DESIGN §2): identity → PII scan of the arguments →
-// policy → handler → PII scan of the result → policy → one audit record (STANDARDS LOG-1..4).
+// policy → handler → PII scan of the result → policy → one audit record (STANDARDS LOG-1..4);
+// and the guard of every other message a proxy relays (`guardMessage`), both ways.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { AuditEvent } from '../audit/record.ts'
 import { ConfigError } from '../config/errors.ts'
 import { PiiError } from '../pii/errors.ts'
 import { createScrubber } from '../pii/mask-scrubber.ts'
 import { PiiPolicyError, PiiRejectedError } from '../pii/policy-errors.ts'
-import { createPolicyEngine, type PolicyEngine } from '../pii/policy.ts'
+import { createPolicyEngine, type PolicyEngine, type ScanOptions } from '../pii/policy.ts'
 import type { Detector, TextEncryptor } from '../pii/types.ts'
 import { mapStrings } from '../pii/walk.ts'
+import { PiiScanBudgetError } from '../pii/walk-errors.ts'
 import { newErrorId } from './errors.ts'
 import { detailOf, joinWords, piiFields, type CallSides } from './guard-audit.ts'
+import { schemaLimitProblem } from './guard-limits.ts'
 import { guardResultContent, type ScanSummary } from './guard-result.ts'
+import { DEFAULT_SCAN_BUDGET, isBinaryMember } from './guard-scan.ts'
 import type { Identity } from './identity.ts'
 import {
   DEFAULT_SECURITY_POLICY,
@@ -44,6 +48,15 @@ export interface GuardOptions {
    * `console.error` line (stderr, safe on stdio).
    */
   onError?: (message: string) => void
+  /**
+   * Most characters of text (strings and object keys, UTF-16 code units; binary payloads not
+   * counted) one message may hold: the arguments of a call, its result, any other relayed
+   * message. Counted before scanning; over it the message is refused, never passed unscanned.
+   * Default: 2 MiB (`DEFAULT_SCAN_BUDGET`).
+   */
+  scanBudget?: number
+  /** Awaited between slices of a long scan (shared/pii/scan-slices.ts). Default: a macrotask. */
+  pause?: ScanOptions['pause']
 }
 
 /** One `tools/call` entering the guard. */
@@ -56,7 +69,22 @@ export interface ToolCallStart {
   identity: Identity
   /** JSON-RPC id, recorded to correlate with other logs (LOG-4). */
   requestId?: string | number
+  /**
+   * The tool's `inputSchema` as its server listed it, when known: arguments over its
+   * `maxLength` / `maxItems` are refused before they are scanned (guard-limits.ts).
+   */
+  inputSchema?: unknown
 }
+
+/** What the guard made of one relayed message that is not a tools/call (`guardMessage`). */
+export type GuardedMessage =
+  /** Pass `message` on (a copy, rewritten by the policy); `findings`: entity type → count. */
+  | { kind: 'ok'; message: unknown; findings: Record<string, number> }
+  /**
+   * The message must not pass: `reason` says why (the types found, or the error id of a scan
+   * that failed; never a value). Answer the sender with it, or drop a notification.
+   */
+  | { kind: 'refused'; reason: string }
 
 /** The `error` member of a JSON-RPC error response. */
 export interface JsonRpcErrorBody {
@@ -103,6 +131,14 @@ export interface Guard {
   scrub(text: string): string
   /** `scrub` on every string of a JSON value. Throws on cycles or non-JSON objects. */
   scrubValue<T>(value: T): T
+  /**
+   * Applies the global policy of `direction` (`arguments`: client → server, `results`: server
+   * → client) to a whole JSON-RPC message or any JSON value: every string, object keys
+   * included; binary payloads (base64 image/audio `data`, resource `blob`) left as they are;
+   * the scan budget applies. A message whose `jsonrpc`, `id` or `method` the policy would
+   * rewrite is refused (it could no longer be routed). Never throws; writes no audit record.
+   */
+  guardMessage(direction: PolicyDirection, message: unknown): Promise<GuardedMessage>
   /** The policy in force. */
   readonly policy: SecurityPolicy
 }
@@ -120,6 +156,29 @@ export function createGuard(options: GuardOptions): Guard {
   const onError = options.onError ?? ((message: string) => console.error(message))
   const scrub = createScrubber(detector)
   const engineFor = buildEngines(policy, detector, encryptor)
+  const budget = options.scanBudget ?? DEFAULT_SCAN_BUDGET
+  if (!Number.isSafeInteger(budget) || budget < 1)
+    throw new ConfigError([`scanBudget must be a positive integer, got ${budget}`])
+  const scan: ScanOptions = {
+    opaque: isBinaryMember,
+    budget,
+    ...(options.pause ? { pause: options.pause } : {}),
+  }
+  const resultScan = {
+    budget,
+    maxDepth: policy.maxDepth,
+    ...(options.pause ? { pause: options.pause } : {}),
+  }
+  const secretTypes = detector.types.filter((type) => detector.categoryOf(type) === 'secret')
+  /** A direction whose global rules allow every type needs no scan of its other messages. */
+  const allowsAll = (direction: PolicyDirection) => {
+    const resolved = resolvePiiPolicy(policy, undefined, direction, secretTypes)
+    return (
+      (resolved.default ?? 'allow') === 'allow' &&
+      Object.values(resolved.types ?? {}).every((action) => action === 'allow')
+    )
+  }
+  const passes = { arguments: allowsAll('arguments'), results: allowsAll('results') }
 
   /** Logs a hidden failure for the operator and returns the id quoted to the caller. */
   const report = (what: string, error: unknown): string => {
@@ -169,10 +228,18 @@ export function createGuard(options: GuardOptions): Guard {
       fail: () => undefined,
     })
 
-    // Arguments: scan, then allow / mask / redact / encrypt, or refuse the call.
+    // The tool's own limits first: an argument it would refuse anyway costs no scan.
+    const limit = schemaLimitProblem(start.inputSchema, original)
+    if (limit !== undefined) {
+      finish('rejected', 'schema_limit')
+      return refuse(
+        errorResult(`tool call refused: the arguments break the tool's input schema: ${limit}`),
+      )
+    }
+    // Arguments: scan (keys too), then allow / mask / redact / encrypt, or refuse the call.
     let args: Record<string, unknown>
     try {
-      const out = await engineFor(tool, 'arguments').applyToValue(original)
+      const out = await engineFor(tool, 'arguments').applyToValue(original, scan)
       args = out.value
       sides.in = { findings: out.findings, action: out.action }
     } catch (error) {
@@ -180,6 +247,14 @@ export function createGuard(options: GuardOptions): Guard {
         sides.in = { findings: error.findings, action: 'reject' }
         finish('rejected', 'pii_rejected')
         return refuse(rejectionResult('arguments', error))
+      }
+      if (error instanceof PiiScanBudgetError) {
+        finish('rejected', 'scan_budget')
+        return refuse(
+          errorResult(
+            `tool call refused: the arguments hold more than ${budget} characters of text, over the guard's scan budget; nothing was scanned or sent to the tool`,
+          ),
+        )
       }
       const errorId = report(`guard: cannot scan the arguments of ${tool}`, error)
       finish('error', `guard_error error_id=${errorId}`)
@@ -197,7 +272,7 @@ export function createGuard(options: GuardOptions): Guard {
       arguments: args,
       // A second complete/completeError still applies the policy; only the record is once.
       async complete(result, detail) {
-        const guarded = await guardResultContent(results, result)
+        const guarded = await guardResultContent(results, result, resultScan)
         if (guarded.kind === 'ok') {
           sides.out = guarded.summary
           finish(result.isError ? 'error' : 'ok', detail)
@@ -208,6 +283,12 @@ export function createGuard(options: GuardOptions): Guard {
           finish('rejected', joinWords('pii_rejected', detail))
           return rejectionResult('results', guarded)
         }
+        if (guarded.error instanceof PiiScanBudgetError) {
+          finish('error', 'scan_budget')
+          return errorResult(
+            `the result of ${tool} was withheld: it holds more than ${budget} characters of text, over the guard's scan budget`,
+          )
+        }
         const errorId = report(`guard: cannot scan the result of ${tool}`, guarded.error)
         finish('error', `guard_error error_id=${errorId}`)
         return errorResult(
@@ -216,34 +297,32 @@ export function createGuard(options: GuardOptions): Guard {
       },
       async completeError(error) {
         const reason = `jsonrpc_error code=${Number.isSafeInteger(error.code) ? error.code : 'invalid'}`
-        const guarded = await guardResultContent(results, {
-          content: [{ type: 'text', text: String(error.message) }],
-          ...(error.data !== undefined ? { structuredContent: { data: error.data } } : {}),
-        })
-        if (guarded.kind === 'ok') {
-          sides.out = guarded.summary
+        try {
+          const out = await results.applyToValue(
+            {
+              message: String(error.message),
+              ...(error.data !== undefined ? { data: error.data } : {}),
+            },
+            scan,
+          )
+          sides.out = { findings: out.findings, action: out.action }
           finish('error', reason)
-          const [message] = guarded.result.content
-          const data = guarded.result.structuredContent?.data
+          return { code: error.code, ...out.value }
+        } catch (failure) {
+          if (failure instanceof PiiRejectedError) {
+            sides.out = { findings: failure.findings, action: 'reject' }
+            finish('error', joinWords(reason, 'pii_rejected'))
+            return {
+              code: error.code,
+              message: `the error message of ${tool} was withheld by the PII policy: it contains ${failure.types.join(', ')}`,
+            }
+          }
+          const errorId = report(`guard: cannot scan an error of ${tool}`, failure)
+          finish('error', joinWords(reason, `guard_error error_id=${errorId}`))
           return {
             code: error.code,
-            message: message?.type === 'text' ? message.text : '',
-            ...(data !== undefined ? { data } : {}),
+            message: `the error message of ${tool} was withheld: it could not be checked for personal data (error id ${errorId})`,
           }
-        }
-        if (guarded.kind === 'rejected') {
-          sides.out = guarded.summary
-          finish('error', joinWords(reason, 'pii_rejected'))
-          return {
-            code: error.code,
-            message: `the error message of ${tool} was withheld by the PII policy: it contains ${guarded.types.join(', ')}`,
-          }
-        }
-        const errorId = report(`guard: cannot scan an error of ${tool}`, guarded.error)
-        finish('error', joinWords(reason, `guard_error error_id=${errorId}`))
-        return {
-          code: error.code,
-          message: `the error message of ${tool} was withheld: it could not be checked for personal data (error id ${errorId})`,
         }
       },
       fail(detail) {
@@ -252,11 +331,50 @@ export function createGuard(options: GuardOptions): Guard {
     }
   }
 
+  async function guardMessage(
+    direction: PolicyDirection,
+    message: unknown,
+  ): Promise<GuardedMessage> {
+    if (passes[direction]) return { kind: 'ok', message, findings: {} }
+    const side = direction === 'arguments' ? 'client message' : 'server message'
+    try {
+      const out = await engineFor('', direction).applyToValue(message, scan)
+      const value = out.value
+      if (isObject(message) && isObject(value)) {
+        const moved = ['jsonrpc', 'id', 'method'].filter((m) => value[m] !== message[m])
+        if (moved.length > 0)
+          return {
+            kind: 'refused',
+            reason: `the ${side} was withheld: its ${moved.join(' and ')} holds ${Object.keys(out.findings).join(', ')}, which the PII policy rewrites`,
+          }
+      }
+      return { kind: 'ok', message: value, findings: out.findings }
+    } catch (error) {
+      if (error instanceof PiiRejectedError)
+        return {
+          kind: 'refused',
+          reason: `the ${side} was withheld by the PII policy: it contains ${error.types.join(', ')} (rejected: ${error.rejectedTypes.join(', ')})`,
+        }
+      if (error instanceof PiiScanBudgetError)
+        return {
+          kind: 'refused',
+          reason: `the ${side} was withheld: it holds more than ${budget} characters of text, over the guard's scan budget`,
+        }
+      const errorId = report(`guard: cannot scan a ${side}`, error)
+      const why = error instanceof PiiError ? `: ${error.message}` : ''
+      return {
+        kind: 'refused',
+        reason: `the ${side} was withheld: it could not be checked for personal data${why} (error id ${errorId})`,
+      }
+    }
+  }
+
   return {
     policy,
     begin,
+    guardMessage,
     scrub,
-    scrubValue: <T>(value: T): T => mapStrings(value, scrub),
+    scrubValue: <T>(value: T): T => mapStrings(value, scrub, { keys: true }),
   }
 }
 

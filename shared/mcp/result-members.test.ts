@@ -8,6 +8,8 @@ import { createPolicyEngine } from '../pii/policy.ts'
 import { guardResultContent } from './guard-result.ts'
 import { toolResultMembers, WITHHELD_BLOCK_TEXT } from './result-members.ts'
 
+const SCAN = { budget: 1 << 20, maxDepth: 64 }
+
 const EMAIL = 'kim.chulsoo@example.com'
 const engine = createPolicyEngine({ default: 'redact' }, { detector: createDetector() })
 
@@ -75,7 +77,7 @@ test('the guard scans _meta at every level and drops extra members before the po
     _meta: { trace: EMAIL },
     leaked: EMAIL,
   } as unknown as CallToolResult
-  const guarded = await guardResultContent(engine, untrusted)
+  const guarded = await guardResultContent(engine, untrusted, SCAN)
   assert.is(guarded.kind, 'ok')
   if (guarded.kind !== 'ok') return
   const json = JSON.stringify(guarded.result)
@@ -86,9 +88,13 @@ test('the guard scans _meta at every level and drops extra members before the po
 })
 
 test('a result that is no CallToolResult fails instead of passing through', async () => {
-  const guarded = await guardResultContent(engine, {
-    task: { taskId: 't' },
-  } as unknown as CallToolResult)
+  const guarded = await guardResultContent(
+    engine,
+    {
+      task: { taskId: 't' },
+    } as unknown as CallToolResult,
+    SCAN,
+  )
   assert.is(guarded.kind, 'failed')
 })
 

@@ -1,11 +1,12 @@
 // Entry of dist/guard.mjs: `node guard.mjs [--policy-file F] -- <command> [args…]` runs a stdio
 // MCP server as a child (its own process group) and relays its JSON-RPC through the guard
-// (servers/guard/relay.ts). The child never outlives the guard; the guard ends with the child.
-import { spawn } from 'node:child_process'
+// (servers/guard/relay.ts). The child never outlives the guard, even a SIGKILLed one
+// (shared/node/child-lifetime.ts); the guard ends with the child.
 import { Readable, Writable } from 'node:stream'
 import { parseGuardArgs, USAGE, type GuardArgs } from '../args.ts'
 import type { Guard } from '../../../shared/mcp/guard.ts'
 import { SCRUB_UNAVAILABLE } from '../../../shared/mcp/guard-deferred.ts'
+import { spawnBoundChild } from '../../../shared/node/child-lifetime.ts'
 import type { StartingToolRuntime } from '../../../shared/node/tool-runtime.ts'
 import { GuardError } from '../errors.ts'
 
@@ -37,10 +38,11 @@ const { command, args, policyFile } = parsed
 // The child first: its start-up overlaps with the guard's own (configuration, PII patterns).
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
 for (const name of GUARD_ONLY_VARS) delete childEnv[name]
-const child = spawn(command, args, {
-  stdio: ['pipe', 'pipe', 'inherit'], // the child's stderr is the guard's stderr
+// Its own process group (the guard can stop it and everything it started), killed on every exit
+// path of the guard, and by a watchdog process if the guard itself is SIGKILLed.
+const { child, signal: signalChild } = spawnBoundChild(command, args, {
   env: childEnv,
-  detached: true, // its own process group: the guard can stop it and everything it started
+  note: (line) => log(`guard: ${line}`),
 })
 const spawned = new Promise<boolean>((resolve) => {
   child.once('spawn', () => resolve(true))
@@ -56,22 +58,6 @@ let childRunning = true
 void exited.then(() => (childRunning = false))
 child.stdin.on('error', () => undefined) // EPIPE once the child is gone: the relay notes it
 process.stdout.on('error', () => undefined) // EPIPE once the client is gone: see onClientGone
-
-/** Signals the child's process group (the child and whatever it started). */
-function signalChild(signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return
-  try {
-    process.kill(-child.pid, signal)
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      // already gone
-    }
-  }
-}
-// Last resort on every exit path, crashes included: nothing of the child's group survives.
-process.on('exit', () => signalChild('SIGKILL'))
 
 const wait = <T>(promise: Promise<T>, ms: number): Promise<T | undefined> =>
   Promise.race([
@@ -124,6 +110,8 @@ const guard: Guard = {
     return runtime.guard.policy
   },
   begin: async (start) => (await runtimeReady).guard.begin(start),
+  guardMessage: async (direction, message) =>
+    (await runtimeReady).guard.guardMessage(direction, message),
   scrub: (text) => (runtime ? runtime.guard.scrub(text) : SCRUB_UNAVAILABLE),
   scrubValue: (value) => {
     if (!runtime) throw new Error('the PII scanner is not ready')
