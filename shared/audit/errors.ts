@@ -8,6 +8,8 @@ export type AuditErrorCode =
   | 'invalid_option'
   /** A sink was written after `close()`. */
   | 'sink_closed'
+  /** Another process holds the audit log's lock (one writer per chain). */
+  | 'locked'
 
 /**
  * The only error class this folder (and the node audit sinks) throws. Messages name fields and

@@ -1,8 +1,35 @@
 // The audit logger: chains records in call order and hands their lines to sinks, never throwing on I/O.
+import type { CheckpointSigner, CheckpointState } from './checkpoint.ts'
 import { AuditError } from './errors.ts'
+import type { AuditKey } from './keyed.ts'
 import { normalizeEvent, type Scrubber } from './normalize.ts'
-import { GENESIS_PREV, HASH_PATTERN, type AuditEvent, type AuditRecord } from './record.ts'
+import {
+  EVENT_PATTERN,
+  GENESIS_PREV,
+  HASH_PATTERN,
+  OUTCOMES,
+  type AuditBody,
+  type AuditEvent,
+  type AuditRecord,
+} from './record.ts'
 import { sealRecord, type HexDigest } from './seal.ts'
+
+/** Event names the audit machinery itself writes (callers' `record()` refuses this prefix). */
+export const SYSTEM_EVENT_PREFIX = 'audit.'
+/** The event of a checkpoint record. */
+export const CHECKPOINT_EVENT = 'audit.checkpoint'
+
+/** Signed checkpoints (see `checkpoint.ts`). */
+export interface CheckpointOptions {
+  /** The private key that signs. */
+  signer: CheckpointSigner
+  /** A checkpoint after this many records since the last one. Default: 1000. */
+  everyRecords?: number
+  /** A checkpoint this many ms after the last one when records were written since. Default: 60000; 0 = off. */
+  everyMs?: number
+  /** Called with each checkpoint once its record has been written (publish it outside the log). */
+  onCheckpoint?: (state: CheckpointState) => void
+}
 
 /** Where lines go: a file, a stream, memory. */
 export interface AuditSink {
@@ -47,6 +74,14 @@ export interface AuditLogOptions {
    * digest, without Web Crypto's per-call cost on Node (≈ 59 µs vs 1.5 µs per record).
    */
   digest?: HexDigest
+  /**
+   * The HMAC audit key (`keyed.ts`): every record gets `kid` and `mac`, so a forged or
+   * recomputed record fails `verifyAuditChain` with the key. Default: none (an unkeyed chain:
+   * plain SHA-256, tamper-evident only against writers who do not recompute it).
+   */
+  key?: AuditKey
+  /** Signed checkpoints in the chain. Default: none. */
+  checkpoints?: CheckpointOptions
 }
 
 export interface AuditLog {
@@ -67,10 +102,41 @@ export interface AuditLog {
   readonly failures: number
   /** The chain's end after the records sealed so far: anchor it elsewhere to detect tail loss. */
   readonly head: ChainHead
+  /**
+   * Writes a record of the audit machinery itself (`audit.*` events: rotation, recovery): its
+   * `detail` is ours and is not scrubbed (it may hold hashes). Never rejects on I/O.
+   */
+  recordSystem(event: SystemEvent): Promise<AuditRecord>
+  /** Seals a checkpoint now if records were written since the last one (no-op without `checkpoints`). */
+  checkpoint(): Promise<CheckpointState | undefined>
+  /** The last checkpoint written, for a `/health`-like endpoint (undefined before the first). */
+  readonly lastCheckpoint: CheckpointState | undefined
+}
+
+/** A record of the audit machinery: `event` starts with `audit.`. */
+export interface SystemEvent {
+  event: string
+  outcome: AuditEvent['outcome']
+  detail?: string
+  count?: number
 }
 
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const { sinks, resume, clock = () => new Date(), scrub, onSinkError, digest } = options
+  const { sinks, resume, clock = () => new Date(), scrub, onSinkError, digest, key } = options
+  const checkpoints = options.checkpoints
+  const everyRecords = checkpoints?.everyRecords ?? 1000
+  const everyMs = checkpoints?.everyMs ?? 60_000
+  if (checkpoints !== undefined) {
+    if (typeof checkpoints.signer?.sign !== 'function') {
+      throw new AuditError('invalid_option', 'checkpoints.signer must be a CheckpointSigner')
+    }
+    if (!Number.isSafeInteger(everyRecords) || everyRecords < 1) {
+      throw new AuditError('invalid_option', 'checkpoints.everyRecords must be an integer ≥ 1')
+    }
+    if (!Number.isSafeInteger(everyMs) || everyMs < 0) {
+      throw new AuditError('invalid_option', 'checkpoints.everyMs must be an integer ≥ 0')
+    }
+  }
   if (
     !Array.isArray(sinks) ||
     sinks.length === 0 ||
@@ -162,29 +228,115 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   let closing: Promise<void> | undefined
+  let sinceCheckpoint = 0
+  let lastCheckpoint: CheckpointState | undefined
 
-  return {
+  const seal = async (fields: Omit<AuditBody, 'seq' | 'prev'> & { ts: string }) => {
+    const body = { ...fields, seq: head.seq + 1, prev: head.prev } as AuditBody
+    if (key) body.kid = key.kid
+    const result = await sealRecord(body, digest, key)
+    head.prev = result.record.hash
+    head.seq = result.record.seq
+    return result
+  }
+
+  // A checkpoint record signs the head before it (checkpoint.ts); called inside the sealing queue.
+  const sealCheckpoint = async () => {
+    const covered = { ...head }
+    const sig = await checkpoints!.signer.sign(covered.seq, covered.prev)
+    const ts = clock().toISOString()
+    const result = await seal({ ts, event: CHECKPOINT_EVENT, outcome: 'ok', sig })
+    sinceCheckpoint = 0
+    const state: CheckpointState = {
+      seq: covered.seq,
+      hash: covered.prev,
+      sig,
+      alg: checkpoints!.signer.alg,
+      ts,
+    }
+    return { state, written: enqueue(result.line) }
+  }
+
+  const publish = (state: CheckpointState) => {
+    if (lastCheckpoint && lastCheckpoint.seq >= state.seq) return
+    lastCheckpoint = state
+    try {
+      checkpoints?.onCheckpoint?.(state)
+    } catch {
+      // Publishing is best effort; the checkpoint is in the chain.
+    }
+  }
+
+  const append = (fields: AuditEvent): Promise<AuditRecord> => {
+    const ts = clock().toISOString()
+    // Sealing is serialised: each record needs the previous one's hash (LOG chain rule).
+    const sealed = sealing.then(async () => {
+      const result = await seal({ ts, ...fields })
+      const written = enqueue(result.line)
+      sinceCheckpoint++
+      const cp = checkpoints && sinceCheckpoint >= everyRecords ? await sealCheckpoint() : undefined
+      return { record: result.record, written, cp }
+    })
+    sealing = sealed.catch(() => undefined)
+    return sealed.then(async ({ record, written, cp }) => {
+      await written
+      if (cp) {
+        await cp.written
+        publish(cp.state)
+      }
+      return record
+    })
+  }
+
+  let timer: ReturnType<typeof setInterval> | undefined
+  if (checkpoints && everyMs > 0) {
+    timer = setInterval(() => void api.checkpoint().catch(() => undefined), everyMs)
+    ;(timer as { unref?: () => void }).unref?.()
+  }
+
+  const api: AuditLog = {
     record(event) {
       let fields: AuditEvent
       try {
         fields = normalizeEvent(event, scrub)
+        if (fields.event.startsWith(SYSTEM_EVENT_PREFIX)) {
+          throw new AuditError(
+            'invalid_event',
+            `event names starting with "${SYSTEM_EVENT_PREFIX}" are reserved`,
+          )
+        }
       } catch (error) {
         return Promise.reject(error)
       }
-      const ts = clock().toISOString()
-      // Sealing is serialised: each record needs the previous one's hash (LOG chain rule).
-      const sealed = sealing.then(async () => {
-        const body = { ts, seq: head.seq + 1, ...fields, prev: head.prev }
-        const result = await sealRecord(body, digest)
-        head.prev = result.record.hash
-        head.seq = result.record.seq
-        return { record: result.record, written: enqueue(result.line) }
+      return append(fields)
+    },
+    recordSystem(event) {
+      if (
+        typeof event?.event !== 'string' ||
+        !EVENT_PATTERN.test(event.event) ||
+        !event.event.startsWith(SYSTEM_EVENT_PREFIX) ||
+        !OUTCOMES.includes(event.outcome)
+      ) {
+        return Promise.reject(new AuditError('invalid_event', 'not an audit.* system event'))
+      }
+      const fields: AuditEvent = { event: event.event, outcome: event.outcome }
+      if (typeof event.detail === 'string') fields.detail = event.detail.slice(0, 256)
+      if (Number.isSafeInteger(event.count) && event.count! >= 2) fields.count = event.count!
+      return append(fields)
+    },
+    checkpoint() {
+      if (!checkpoints) return Promise.resolve(undefined)
+      const made = sealing.then(() => (sinceCheckpoint > 0 ? sealCheckpoint() : undefined))
+      sealing = made.catch(() => undefined)
+      return made.then(async (result) => {
+        if (!result) return lastCheckpoint
+        await result.written
+        publish(result.state)
+        return result.state
       })
-      sealing = sealed.catch(() => undefined)
-      return sealed.then(async ({ record, written }) => {
-        await written
-        return record
-      })
+    },
+    get lastCheckpoint() {
+      return lastCheckpoint && { ...lastCheckpoint }
     },
     async flush() {
       await settle()
@@ -192,6 +344,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
     close() {
       closing ??= (async () => {
+        if (timer !== undefined) clearInterval(timer)
+        await api.checkpoint().catch(() => undefined)
         await settle()
         await eachSink('flush')
         await eachSink('close')
@@ -205,6 +359,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       return { ...head }
     },
   }
+  return api
 }
 
 function describe(error: unknown): string {

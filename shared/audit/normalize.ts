@@ -1,4 +1,6 @@
 // Turns a caller's AuditEvent into record fields: enums checked, strings scrubbed and capped.
+import { createDetector } from '../pii/detect.ts'
+import { createScrubber } from '../pii/mask-scrubber.ts'
 import { AuditError } from './errors.ts'
 import {
   ACTION_PATTERN,
@@ -20,7 +22,25 @@ import {
 /** A caller-supplied masker for free text, e.g. the PII detector's (LOG-2). */
 export type Scrubber = (text: string) => string
 
-const IDENTIFIERS = ['tool', 'client_id', 'jti', 'request_id'] as const
+/**
+ * String fields and how they are scrubbed. Fields an outsider chooses (a client id typed into a
+ * token request, an `X-Request-Id`, a JSON-RPC id, a tool name) are free text: the PII scrubber,
+ * then every secret rule including high-entropy runs. `jti` is minted by our token server (and
+ * only logged from a verified token), so long random ids survive there.
+ */
+const STRING_FIELDS = [
+  ['tool', 'text'],
+  ['client_id', 'text'],
+  ['jti', 'identifier'],
+  ['request_id', 'text'],
+] as const
+
+let builtIn: Scrubber | undefined
+/** The built-in PII scrubber (patterns/*.json, labels such as `[EMAIL]`), built on first use. */
+export function defaultPiiScrubber(): Scrubber {
+  builtIn ??= createScrubber(createDetector())
+  return builtIn
+}
 
 const invalid = (message: string) => new AuditError('invalid_event', message)
 
@@ -28,7 +48,8 @@ const invalid = (message: string) => new AuditError('invalid_event', message)
  * Validates and cleans an event. Fields WE choose (event, outcome, direction, action, numbers,
  * pii types) must be valid or this throws `AuditError('invalid_event')`: that is a bug in the
  * caller. Strings that may come from outside (tool, client_id, jti, request_id, detail) are
- * never refused: they go through `scrub`, then the built-in `scrubSecrets` (LOG-1), then a cap.
+ * never refused: they go through `scrub` (default: the built-in PII scrubber, LOG-2), then the
+ * built-in `scrubSecrets` (LOG-1), then a cap: one mechanism for every caller and every field.
  * Unknown properties of `event` are dropped, so raw arguments can never reach the log.
  */
 export function normalizeEvent(event: AuditEvent, scrub: Scrubber | undefined): AuditEvent {
@@ -39,9 +60,10 @@ export function normalizeEvent(event: AuditEvent, scrub: Scrubber | undefined): 
   if (!OUTCOMES.includes(event.outcome)) throw invalid(`outcome must be one of ${OUTCOMES}`)
   const out: AuditEvent = { event: event.event, outcome: event.outcome }
 
-  for (const field of IDENTIFIERS) {
+  const pii = scrub ?? defaultPiiScrubber()
+  for (const [field, kind] of STRING_FIELDS) {
     const value = event[field]
-    if (value !== undefined) out[field] = clean(value, field, 'identifier', scrub)
+    if (value !== undefined) out[field] = clean(value, field, kind, pii)
   }
   if (event.direction !== undefined) {
     if (!DIRECTIONS.includes(event.direction))
@@ -72,22 +94,26 @@ export function normalizeEvent(event: AuditEvent, scrub: Scrubber | undefined): 
     }
     out.param_count = event.param_count
   }
-  if (event.detail !== undefined) out.detail = clean(event.detail, 'detail', 'text', scrub)
+  if (event.detail !== undefined) out.detail = clean(event.detail, 'detail', 'text', pii)
+  if (event.count !== undefined) {
+    if (!Number.isSafeInteger(event.count) || event.count < 2) {
+      throw invalid('count must be an integer ≥ 2')
+    }
+    out.count = event.count
+  }
   return out
 }
 
-function clean(value: unknown, field: string, kind: FieldKind, scrub: Scrubber | undefined) {
+function clean(value: unknown, field: string, kind: FieldKind, scrub: Scrubber) {
   if (typeof value !== 'string') throw invalid(`${field} must be a string`)
   let text = value
-  if (scrub) {
-    try {
-      const scrubbed: unknown = scrub(text)
-      // Fail closed: a scrubber that breaks must not let the original text through.
-      text = typeof scrubbed === 'string' ? scrubbed : REDACTED
-    } catch {
-      text = REDACTED
-    }
+  try {
+    const scrubbed: unknown = scrub(text)
+    // Fail closed: a scrubber that breaks must not let the original text through.
+    text = typeof scrubbed === 'string' ? scrubbed : REDACTED
+  } catch {
+    text = REDACTED
   }
-  const max = kind === 'text' ? MAX_DETAIL_LENGTH : MAX_IDENTIFIER_LENGTH
+  const max = field === 'detail' ? MAX_DETAIL_LENGTH : MAX_IDENTIFIER_LENGTH
   return capLength(scrubSecrets(text, kind), max)
 }

@@ -22,8 +22,12 @@
  * | `param_count` | integer ≥ 0 (number of tool arguments, never the arguments) | optional |
  * | `request_id`  | request id (scrubbed, ≤ 128; LOG-4)    | optional |
  * | `detail`      | short text we wrote, e.g. an error code (scrubbed, ≤ 256) | optional |
+ * | `count`       | integer ≥ 2: events this record stands for (aggregated refusals, `aggregate.ts`) | optional |
+ * | `sig`         | base64url signature of a checkpoint (`audit.checkpoint` records, `checkpoint.ts`) | optional |
+ * | `kid`         | 16 lowercase hex: id of the HMAC audit key; present = the record carries `mac` (`keyed.ts`) | optional |
  * | `prev`        | 64 lowercase hex: the previous record's `hash` (genesis: 64 zeros) | always |
- * | `hash`        | 64 lowercase hex, see below            | always, last |
+ * | `hash`        | 64 lowercase hex, see below            | always |
+ * | `mac`         | 64 lowercase hex HMAC-SHA-256(audit key, `hash`), exactly when `kid` is present | last |
  *
  * No field can carry raw tool arguments or results; every string field is passed through the
  * caller's `scrub` hook and the built-in secret scrubber, then capped (see `scrub.ts`).
@@ -35,7 +39,9 @@
  *   no whitespace: `{"ts":"…","seq":1,"event":"server_start","outcome":"ok","prev":"000…0"}`.
  * - `hash` = lowercase hex SHA-256 of the UTF-8 bytes of the body.
  * - The **line** is the body with `,"hash":"<hash>"` inserted before its final `}`, plus `\n`;
- *   i.e. the same object serialised with `hash` as its last member.
+ *   i.e. the same object serialised with `hash` as its last member. A keyed record (`kid`
+ *   present) then has `,"mac":"<mac>"` after `hash`: mac = HMAC-SHA-256 (RFC 2104) of the ASCII
+ *   hex `hash` under the audit key, so only the key holder can make a record that verifies.
  * - `prev` = the `hash` of the previous record in the chain (which commits to every byte of that
  *   line but its own hash member); the first record of a new chain has `prev` = 64 zeros and
  *   `seq` = 1. `seq` grows by exactly 1 per record.
@@ -86,6 +92,8 @@ export interface AuditEvent {
   request_id?: string
   /** Short text we wrote, e.g. an error code; scrubbed and capped at 256 chars. */
   detail?: string
+  /** Events this record stands for when ≥ 2 (aggregated refusals). */
+  count?: number
 }
 
 /** A sealed record as it appears on the wire (and as `readAuditRecords` returns it). */
@@ -98,6 +106,12 @@ export interface AuditRecord extends AuditEvent {
   prev: string
   /** SHA-256 (hex) of this record's body. */
   hash: string
+  /** Checkpoint signature (base64url), on `audit.checkpoint` records only. */
+  sig?: string
+  /** Id of the HMAC audit key (keyed records). */
+  kid?: string
+  /** HMAC-SHA-256 of `hash` under the audit key (keyed records). */
+  mac?: string
 }
 
 /** `prev` of the first record of a new chain. */
@@ -119,11 +133,14 @@ export const BODY_FIELDS = [
   'param_count',
   'request_id',
   'detail',
+  'count',
+  'sig',
+  'kid',
   'prev',
 ] as const satisfies ReadonlyArray<keyof AuditRecord>
 
-/** Body fields of a record, i.e. the record without `hash`. */
-export type AuditBody = Omit<AuditRecord, 'hash'>
+/** Body fields of a record, i.e. the record without `hash` and `mac`. */
+export type AuditBody = Omit<AuditRecord, 'hash' | 'mac'>
 
 export const EVENT_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/
 export const ACTION_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/
@@ -146,9 +163,10 @@ export function canonicalBody(body: AuditBody): string {
   return JSON.stringify(ordered)
 }
 
-/** The full line (with `\n`) for a body and its hash. */
-export function lineOf(body: string, hash: string): string {
-  return `${body.slice(0, -1)},"hash":"${hash}"}\n`
+/** The full line (with `\n`) for a body, its hash and (keyed records) its mac. */
+export function lineOf(body: string, hash: string, mac?: string): string {
+  const tail = mac === undefined ? '' : `,"mac":"${mac}"`
+  return `${body.slice(0, -1)},"hash":"${hash}"${tail}}\n`
 }
 
 function sortedPii(pii: Record<string, number>): Record<string, number> {
@@ -158,8 +176,10 @@ function sortedPii(pii: Record<string, number>): Record<string, number> {
 }
 
 const STRING_FIELDS = new Set(['tool', 'client_id', 'jti', 'request_id', 'detail'])
-const COUNT_FIELDS = new Set(['duration_ms', 'param_count'])
-const KNOWN_FIELDS = new Set<string>([...BODY_FIELDS, 'hash'])
+const COUNT_FIELDS = new Set(['duration_ms', 'param_count', 'count'])
+const KNOWN_FIELDS = new Set<string>([...BODY_FIELDS, 'hash', 'mac'])
+export const KID_PATTERN = /^[0-9a-f]{16}$/
+const SIG_PATTERN = /^[A-Za-z0-9_-]{16,256}$/
 
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
 
@@ -189,6 +209,16 @@ export function recordShapeError(value: unknown): string | undefined {
   }
   if (r.action !== undefined && (typeof r.action !== 'string' || !ACTION_PATTERN.test(r.action))) {
     return 'action is invalid'
+  }
+  if (r.sig !== undefined && (typeof r.sig !== 'string' || !SIG_PATTERN.test(r.sig))) {
+    return 'sig is not base64url'
+  }
+  if (r.kid !== undefined && (typeof r.kid !== 'string' || !KID_PATTERN.test(r.kid))) {
+    return 'kid is not 16 hex'
+  }
+  if ((r.kid === undefined) !== (r.mac === undefined)) return 'kid and mac come together'
+  if (r.mac !== undefined && (typeof r.mac !== 'string' || !HASH_PATTERN.test(r.mac))) {
+    return 'mac is not 64 hex'
   }
   if (r.pii !== undefined) return piiShapeError(r.pii)
   return undefined

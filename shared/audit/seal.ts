@@ -1,5 +1,6 @@
 // Seals one record into the chain: body in canonical order, its SHA-256, the JSON line.
 import { sha256Hex } from './hash.ts'
+import type { AuditKey } from './keyed.ts'
 import { canonicalBody, lineOf, type AuditBody, type AuditRecord } from './record.ts'
 
 /** Lowercase hex SHA-256 of UTF-8 text; synchronous implementations are welcome (hot path). */
@@ -13,14 +14,16 @@ export interface SealedRecord {
 
 /**
  * Computes `hash` over the canonical body (the chain rule in `record.ts`) and returns the record
- * with its line. `body` must already be normalised (see `normalizeEvent`).
+ * with its line; with `key`, also `mac` (keyed.ts; `body.kid` must be `key.kid`). `body` must
+ * already be normalised (see `normalizeEvent`).
  */
 export async function sealRecord(
   body: AuditBody,
   digest: HexDigest = sha256Hex,
+  key?: AuditKey,
 ): Promise<SealedRecord> {
   const text = canonicalBody(body)
   const hash = await digest(text)
-  const line = lineOf(text, hash)
+  const line = lineOf(text, hash, key ? await key.mac(hash) : undefined)
   return { record: JSON.parse(line) as AuditRecord, line }
 }

@@ -1,11 +1,15 @@
 // Verifies a JSON Lines audit chain and names the first broken line (tamper evidence, LOG-3).
+import type { CheckpointVerifier } from './checkpoint.ts'
 import { sha256Hex } from './hash.ts'
+import { hexEqual, type AuditKey } from './keyed.ts'
 import { GENESIS_PREV, canonicalBody, recordShapeError, type AuditRecord } from './record.ts'
 
 /** Stable codes for the first problem found. */
 export type ChainFailureReason =
-  /** The line is not JSON (and is not a crash-truncated line the chain continues over). */
+  /** The line is not JSON and is not a crash-cut line the writer recorded recovering from. */
   | 'invalid_json'
+  /** A line that looks like the start of a record (`{"ts":"…`) but is none, inside the chain: junk. */
+  | 'foreign_line'
   /** JSON, but not a record: bad field, unknown field, `hash` not last, not canonical. */
   | 'invalid_record'
   /** The line's bytes do not hash to its `hash`: the line was edited. */
@@ -14,6 +18,14 @@ export type ChainFailureReason =
   | 'prev_mismatch'
   /** The chain links but `seq` is not the previous `seq` + 1 (or 1 after genesis). */
   | 'seq_gap'
+  /** Two records continue the same earlier record: a second writer forked the chain. */
+  | 'forked'
+  /** A keyed record whose `mac` (or `kid`) is not the audit key's: forged or recomputed. */
+  | 'mac_mismatch'
+  /** An unkeyed record after a keyed one, checked with the key: rewritten without the key. */
+  | 'unkeyed_record'
+  /** A checkpoint whose signature does not verify under the public key. */
+  | 'bad_checkpoint'
 
 export interface ChainVerifyOptions {
   /**
@@ -24,6 +36,25 @@ export interface ChainVerifyOptions {
   anchor?: string
   /** `seq` of the record `anchor` is the hash of; the first record must then be `anchorSeq + 1`. */
   anchorSeq?: number
+  /** The audit key: check every keyed record's `mac`, and refuse unkeyed records after a keyed one. */
+  key?: AuditKey
+  /** Records before this file were keyed (the previous rotated file ended keyed). Default: false. */
+  keyedBefore?: boolean
+  /** The checkpoint public key: check every `audit.checkpoint` signature. */
+  checkpoints?: CheckpointVerifier
+}
+
+/** What an `audit.rotated_out` record says the disk budget deleted (a documented gap). */
+export interface RotatedOut {
+  /** The deleted file's name. */
+  file: string
+  /** `seq` of its first and last records. */
+  firstSeq: number
+  lastSeq: number
+  /** `hash` of its last record: what the next file's first record links to. */
+  lastHash: string
+  /** `seq` of the record that says so. */
+  recordedAt: number
 }
 
 /** The whole text is one unbroken chain. */
@@ -39,6 +70,16 @@ export interface ChainVerified {
   anchor: string
   /** 1-based numbers of lines cut short by a crash that the chain continues over (see below). */
   truncated: number[]
+  /** Records with `kid`/`mac`; their macs were checked exactly when `key` was given. */
+  keyed: number
+  /** `audit.checkpoint` records; their signatures were checked exactly when `checkpoints` was given. */
+  checkpoints: number
+  /** The last checkpoint record: the `seq` and `hash` it covers. */
+  lastCheckpoint?: { seq: number; hash: string }
+  /** Deleted files the chain recorded (`audit.rotated_out`). */
+  rotatedOut: RotatedOut[]
+  /** `seq` → `hash` of every record, for cross-checks (a published checkpoint, forks across files). */
+  hashes: Map<number, string>
 }
 
 /** The first broken line. */
@@ -55,8 +96,23 @@ export interface ChainBroken {
 
 export type ChainVerification = ChainVerified | ChainBroken
 
-const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"\}$/
+const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"(?:,"mac":"([0-9a-f]{64})")?\}$/
 const WINDOW = 64
+/** The event the file log writes after terminating a line a crash cut short. */
+export const RECOVERED_EVENT = 'audit.recovered'
+/** The event the file log writes when the disk budget deleted a rotated file. */
+export const ROTATED_OUT_EVENT = 'audit.rotated_out'
+const ROTATED_DETAIL = /^file=(\S{1,200}) seq=(\d{1,15})-(\d{1,15}) last_hash=([0-9a-f]{64})$/
+
+/** The `detail` of an `audit.rotated_out` record. */
+export function rotatedOutDetail(
+  file: string,
+  firstSeq: number,
+  lastSeq: number,
+  lastHash: string,
+) {
+  return `file=${file.replace(/\s/g, '_')} seq=${firstSeq}-${lastSeq} last_hash=${lastHash}`
+}
 
 /** The body a line's hash covers: the line without its final `,"hash":"…"` member. */
 const bodyOf = (line: string, suffix: RegExpExecArray) => `${line.slice(0, suffix.index)}}`
@@ -79,18 +135,20 @@ const maybeCutRecord = (line: string) =>
 /**
  * Verifies every line of `text` (a log file's content) against the chain rule in `record.ts`:
  * each line parses, has the record shape, hashes to its `hash`, is canonical, links to the
- * previous record's `hash` and has the next `seq`. Stops at the FIRST broken line.
+ * previous record's `hash` and has the next `seq`; with `key`, every keyed record's `mac`; with
+ * `checkpoints`, every checkpoint's signature. Stops at the FIRST broken line.
  *
- * Crash-truncated lines: a line that is not JSON but looks like the start of a record is
- * accepted, and listed in `truncated`, when the next record links to the last complete record
- * before it (the file sink resumes the chain exactly so) or when no record follows it (a cut
- * tail, which a hash chain cannot tell from a dropped tail anyway). Otherwise it is reported as
- * `invalid_json`. Such a line can only be tolerated where removing it leaves the chain intact.
+ * Crash-cut lines: a line that is not JSON but looks like the start of a record is accepted,
+ * and listed in `truncated`, only when it is the last line (a cut tail) or when the next record
+ * is the writer's `audit.recovered` record and links to the last complete record before it (the
+ * file log writes exactly that after terminating such a line). Anywhere else it is a
+ * `foreign_line`: junk that merely starts like a record is never skipped silently.
  */
 export async function verifyAuditChain(
   text: string,
   options: ChainVerifyOptions = {},
 ): Promise<ChainVerification> {
+  const { key, checkpoints: verifier } = options
   const lines = text.split('\n')
   if (lines[lines.length - 1] === '') lines.pop()
 
@@ -105,6 +163,13 @@ export async function verifyAuditChain(
   let lastHash = options.anchor ?? GENESIS_PREV
   let lastSeq = options.anchor === GENESIS_PREV ? 0 : (options.anchorSeq ?? 0)
   let records = 0
+  let keyed = 0
+  let keyedSeen = options.keyedBefore ?? false
+  let checkpointCount = 0
+  let lastCheckpoint: ChainVerified['lastCheckpoint']
+  const rotatedOut: RotatedOut[] = []
+  const hashes = new Map<number, string>()
+  const seenHashes = new Set<string>()
   let pending: number[] = []
   const truncated: number[] = []
   const broken = (line: number, reason: ChainFailureReason, message: string): ChainBroken => ({
@@ -130,8 +195,14 @@ export async function verifyAuditChain(
         pending.push(n)
         continue
       }
-      const first = pending[0] ?? n
-      return broken(first, 'invalid_json', raw.length ? 'line is not JSON' : 'empty line')
+      return broken(n, 'invalid_json', raw.length ? 'line is not JSON' : 'empty line')
+    }
+    if (pending.length > 0 && (parsed as { event?: unknown })?.event !== RECOVERED_EVENT) {
+      return broken(
+        pending[0]!,
+        'foreign_line',
+        'a line that starts like a record but is none, and the writer did not record recovering from a crash there (junk inserted)',
+      )
     }
     const shapeError = recordShapeError(parsed)
     if (shapeError) return broken(n, 'invalid_record', `not an audit record: ${shapeError}`)
@@ -144,7 +215,7 @@ export async function verifyAuditChain(
     if ((await digest) !== suffix[1]) {
       return broken(n, 'hash_mismatch', 'line does not hash to its hash field (edited)')
     }
-    const { hash: _hash, ...fields } = record
+    const { hash: _hash, mac: _mac, ...fields } = record
     if (canonicalBody(fields) !== body) {
       return broken(n, 'invalid_record', 'line is not in canonical form (field order, spacing)')
     }
@@ -155,8 +226,15 @@ export async function verifyAuditChain(
       if (pending.length > 0) {
         return broken(
           pending[0]!,
-          'invalid_json',
-          'line is not JSON and the next record does not continue the chain over it',
+          'foreign_line',
+          'a line that is not a record, and the next record does not continue the chain over it',
+        )
+      }
+      if (seenHashes.has(record.prev) || (record.prev === anchor && records > 0)) {
+        return broken(
+          n,
+          'forked',
+          `seq ${record.seq} continues a record that already has a successor: a second writer appended to this file`,
         )
       }
       return broken(n, 'prev_mismatch', prevMismatchMessage(record.seq, expectedSeq, records))
@@ -164,15 +242,74 @@ export async function verifyAuditChain(
     if (expectedSeq !== undefined && record.seq !== expectedSeq) {
       return broken(n, 'seq_gap', `seq is ${record.seq}, expected ${expectedSeq}`)
     }
+    if (record.kid !== undefined) {
+      keyed++
+      keyedSeen = true
+      if (key) {
+        if (record.kid !== key.kid) {
+          return broken(n, 'mac_mismatch', 'record is keyed with another key (kid differs)')
+        }
+        if (!hexEqual(await key.mac(record.hash), record.mac!)) {
+          return broken(
+            n,
+            'mac_mismatch',
+            'mac does not verify under the audit key (forged or recomputed)',
+          )
+        }
+      }
+    } else if (key && keyedSeen) {
+      return broken(
+        n,
+        'unkeyed_record',
+        'unkeyed record after keyed ones (rewritten without the key)',
+      )
+    }
+    if (record.event === 'audit.checkpoint' && record.sig !== undefined) {
+      checkpointCount++
+      if (verifier && !(await verifier.verify(record.seq - 1, record.prev, record.sig))) {
+        return broken(
+          n,
+          'bad_checkpoint',
+          'checkpoint signature does not verify under the public key',
+        )
+      }
+      lastCheckpoint = { seq: record.seq - 1, hash: record.prev }
+    }
+    if (record.event === ROTATED_OUT_EVENT && record.detail) {
+      const m = ROTATED_DETAIL.exec(record.detail)
+      if (m) {
+        rotatedOut.push({
+          file: m[1]!,
+          firstSeq: Number(m[2]),
+          lastSeq: Number(m[3]),
+          lastHash: m[4]!,
+          recordedAt: record.seq,
+        })
+      }
+    }
     truncated.push(...pending)
     pending = []
+    seenHashes.add(record.prev)
+    hashes.set(record.seq, record.hash)
     expectedPrev = lastHash = record.hash
     lastSeq = record.seq
     expectedSeq = record.seq + 1
     records++
   }
   truncated.push(...pending)
-  return { ok: true, records, lastHash, lastSeq, anchor: anchor ?? GENESIS_PREV, truncated }
+  return {
+    ok: true,
+    records,
+    lastHash,
+    lastSeq,
+    anchor: anchor ?? GENESIS_PREV,
+    truncated,
+    keyed,
+    checkpoints: checkpointCount,
+    ...(lastCheckpoint ? { lastCheckpoint } : {}),
+    rotatedOut,
+    hashes,
+  }
 }
 
 function prevMismatchMessage(seq: number, expected: number | undefined, records: number): string {

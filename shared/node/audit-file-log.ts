@@ -5,10 +5,21 @@ import {
   type AuditLogOptions,
   type AuditSink,
   type ChainHead,
+  type CheckpointOptions,
 } from '../audit/log.ts'
+import { rename, writeFile } from 'node:fs/promises'
+import { createAggregatingLog, type AggregateOptions } from '../audit/aggregate.ts'
+import type { CheckpointState } from '../audit/checkpoint.ts'
+import { RECOVERED_EVENT, ROTATED_OUT_EVENT, rotatedOutDetail } from '../audit/verify.ts'
+import { auditSettingsFromEnv } from './audit-env.ts'
 import { createFileSink, type FileSink, type FileSinkOptions } from './audit-file-sink.ts'
+import { lockAuditLog, type AuditLock } from './audit-lock.ts'
 import { readAuditTail } from './audit-tail.ts'
+import type { Env } from './env.ts'
 import { sha256Hex as nodeSha256Hex } from './sha256.ts'
+
+/** The file beside the log holding the last signed checkpoint (`<path>.checkpoint.json`). */
+export const checkpointStatePath = (path: string) => `${path}.checkpoint.json`
 
 export interface AuditFileLogOptions
   extends FileSinkOptions, Omit<AuditLogOptions, 'sinks' | 'resume'> {
@@ -20,6 +31,16 @@ export interface AuditFileLogOptions
    * `console.error` line (stderr, safe for stdio servers).
    */
   onTruncatedTail?: (info: { path: string }) => void
+  /**
+   * Read the audit key, checkpoint key and settings from this environment (`audit-env.ts`:
+   * AUDIT_KEY[_FILE], AUDIT_SIGNING_KEY[_FILE], AUDIT_CHECKPOINT_*, MCP_DOCKER_ENV); its
+   * warnings go to stderr. Explicit `key`/`checkpoints` options win. Default: none (unkeyed).
+   */
+  env?: Env
+  /** Aggregate refused/unauthenticated events (`aggregate.ts`); false = off. Default: on. */
+  aggregate?: AggregateOptions | false
+  /** Take `<path>.lock` so a second writer is refused (`audit-lock.ts`). Default: true. */
+  lock?: boolean
 }
 
 export interface AuditFileLog extends AuditLog {
@@ -29,6 +50,13 @@ export interface AuditFileLog extends AuditLog {
   readonly resumed: ChainHead | null
   /** The active file ended with a cut line when it was opened. */
   readonly truncatedTail: boolean
+  /** Where the last checkpoint is published (`<path>.checkpoint.json`). */
+  readonly checkpointPath: string
+}
+
+/** For a `/health`-like endpoint: the last signed checkpoint of a log, or undefined. */
+export function auditCheckpointOf(log: AuditLog): CheckpointState | undefined {
+  return log.lastCheckpoint
 }
 
 /**
@@ -46,28 +74,95 @@ export async function openAuditFileLog(options: AuditFileLogOptions): Promise<Au
     mode,
     extraSinks = [],
     onTruncatedTail,
+    env,
+    aggregate = {},
+    lock: locking = true,
     ...logOptions
   } = options
-  const sink = createFileSink({ path, maxBytes, maxFiles, mode })
-  const tail = await readAuditTail(path)
-  const head = tail.head ?? (await readAuditTail(`${path}.1`)).head
-  if (tail.truncated) {
-    if (onTruncatedTail) onTruncatedTail({ path })
-    else
-      console.error(
-        `audit log: ${path} ended with a line cut short (crash mid-write); continuing after it`,
-      )
+  const settings = env ? await auditSettingsFromEnv(env) : { warnings: [] }
+  for (const warning of settings.warnings) console.error(warning)
+  const lock: AuditLock | undefined = locking ? await lockAuditLog(path) : undefined
+  try {
+    let log: AuditLog | undefined
+    const sink = createFileSink({
+      path,
+      maxBytes,
+      maxFiles,
+      mode,
+      onRotatedOut: (info) => {
+        void log
+          ?.recordSystem({
+            event: ROTATED_OUT_EVENT,
+            outcome: 'ok',
+            detail: rotatedOutDetail(info.file, info.firstSeq, info.lastSeq, info.lastHash),
+          })
+          .catch(() => undefined)
+      },
+    })
+    const tail = await readAuditTail(path)
+    const head = tail.head ?? (await readAuditTail(`${path}.1`)).head
+    if (tail.truncated) {
+      if (onTruncatedTail) onTruncatedTail({ path })
+      else
+        console.error(
+          `audit log: ${path} ended with a line cut short (crash mid-write); continuing after it`,
+        )
+    }
+    await sink.open()
+    const statePath = checkpointStatePath(path)
+    const userCheckpoints: CheckpointOptions | undefined =
+      logOptions.checkpoints ?? settings.checkpoints
+    const publish = async (state: CheckpointState) => {
+      const temp = `${statePath}.tmp`
+      await writeFile(temp, `${JSON.stringify(state)}\n`, { mode: 0o600 })
+      await rename(temp, statePath)
+    }
+    let publishing: Promise<void> = Promise.resolve()
+    const created = createAuditLog({
+      digest: nodeSha256Hex,
+      ...(settings.key ? { key: settings.key } : {}),
+      ...logOptions,
+      ...(userCheckpoints
+        ? {
+            checkpoints: {
+              ...userCheckpoints,
+              onCheckpoint: (state) => {
+                publishing = publishing.then(() => publish(state)).catch(() => undefined)
+                userCheckpoints.onCheckpoint?.(state)
+              },
+            },
+          }
+        : {}),
+      sinks: [sink, ...extraSinks],
+      resume: head ?? undefined,
+    })
+    const close = created.close.bind(created)
+    Object.defineProperty(created, 'close', {
+      value: async () => {
+        await close()
+        await publishing
+        await lock?.release()
+      },
+    })
+    log = created
+    if (tail.truncated) {
+      void created
+        .recordSystem({
+          event: RECOVERED_EVENT,
+          outcome: 'ok',
+          detail: 'a line cut short by a crash was terminated',
+        })
+        .catch(() => undefined)
+    }
+    const outer = aggregate === false ? created : createAggregatingLog(created, aggregate)
+    return Object.defineProperties(outer, {
+      sink: { value: sink, enumerable: true },
+      resumed: { value: head, enumerable: true },
+      truncatedTail: { value: tail.truncated, enumerable: true },
+      checkpointPath: { value: statePath, enumerable: true },
+    }) as AuditFileLog
+  } catch (error) {
+    await lock?.release()
+    throw error
   }
-  await sink.open()
-  const log = createAuditLog({
-    digest: nodeSha256Hex,
-    ...logOptions,
-    sinks: [sink, ...extraSinks],
-    resume: head ?? undefined,
-  })
-  return Object.defineProperties(log, {
-    sink: { value: sink, enumerable: true },
-    resumed: { value: head, enumerable: true },
-    truncatedTail: { value: tail.truncated, enumerable: true },
-  }) as AuditFileLog
 }

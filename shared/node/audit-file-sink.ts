@@ -1,6 +1,7 @@
 // Append-only audit log file sink: one write queue, size-based rotation, 0600 files.
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { basename, dirname } from 'node:path'
+import { parseAuditLine } from '../audit/read.ts'
 import { AuditError } from '../audit/errors.ts'
 import type { AuditSink } from '../audit/log.ts'
 import { readAuditTail, type AuditTail } from './audit-tail.ts'
@@ -20,6 +21,20 @@ export interface FileSinkOptions {
   maxFiles?: number
   /** Permission bits of the files this sink creates (set after creation, so umask cannot widen them). Default: 0o600. */
   mode?: number
+  /**
+   * Called after rotation deleted the oldest file (the disk budget `maxBytes × maxFiles` is
+   * full), with what it held; the file log records it in the live chain (`audit.rotated_out`)
+   * so the loss is never silent. Default: none. A loud stderr line is written either way.
+   */
+  onRotatedOut?: (info: RotatedOutFile) => void
+}
+
+/** A file rotation deleted: its name and the chain range it held. */
+export interface RotatedOutFile {
+  file: string
+  firstSeq: number
+  lastSeq: number
+  lastHash: string
 }
 
 export interface FileSink extends AuditSink {
@@ -116,6 +131,8 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   async function rotate() {
     await handle?.close()
     handle = undefined
+    const oldest = maxFiles === 1 ? path : `${path}.${maxFiles - 1}`
+    const dropped = await describeFile(oldest).catch(() => undefined)
     if (maxFiles === 1) await rm(path, { force: true })
     for (let i = maxFiles - 1; i >= 1; i--) {
       const from = i === 1 ? path : `${path}.${i - 1}`
@@ -124,6 +141,13 @@ export function createFileSink(options: FileSinkOptions): FileSink {
       })
     }
     handle = await openActive()
+    if (dropped) {
+      console.error(
+        `audit log: WARNING the disk budget (${maxFiles} × ${maxBytes} bytes) forced deleting ${dropped.file} ` +
+          `(records seq ${dropped.firstSeq}-${dropped.lastSeq}); ship audit records off this machine to keep them`,
+      )
+      options.onRotatedOut?.(dropped)
+    }
   }
 
   async function writeNow(lines: string) {
@@ -169,6 +193,23 @@ export function createFileSink(options: FileSinkOptions): FileSink {
         await file?.close()
       }),
     readTail: () => inQueue(() => readAuditTail(path)),
+  }
+}
+
+/** The chain range of a file about to be deleted, or undefined when it holds no record. */
+async function describeFile(file: string): Promise<RotatedOutFile | undefined> {
+  const tail = await readAuditTail(file)
+  if (!tail.head) return undefined
+  const handle = await open(file, 'r')
+  try {
+    const chunk = new Uint8Array(Math.min(tail.size, 64 * 1024))
+    await handle.read(chunk, 0, chunk.length, 0)
+    const text = new TextDecoder().decode(chunk)
+    const first = parseAuditLine(text.slice(0, text.indexOf('\n') >>> 0))
+    const firstSeq = typeof first === 'string' ? tail.head.seq : first.seq
+    return { file: basename(file), firstSeq, lastSeq: tail.head.seq, lastHash: tail.head.prev }
+  } finally {
+    await handle.close()
   }
 }
 
