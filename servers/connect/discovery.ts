@@ -2,6 +2,7 @@
 // resource metadata (from the `resource_metadata` of the 401 challenge to a real request, else the
 // well-known URIs), then the RFC 8414 authorization server metadata (or OpenID discovery), checked
 // as the RFCs say, and only for an authorization server connect trusts (issuer-policy.ts).
+import { buildDiscoveryUrls } from '@modelcontextprotocol/sdk/client/auth.js'
 import { ConnectError } from './errors.ts'
 import { fetchJson, type Fetch } from './http.ts'
 import { checkTokenEndpoint, chooseIssuer, shown, type IssuerPolicy } from './issuer-policy.ts'
@@ -39,10 +40,6 @@ export interface DiscoveryOptions {
 
 /** RFC 9728 §3: the well-known suffix of protected resource metadata. */
 const PRM_SUFFIX = '/.well-known/oauth-protected-resource'
-/** RFC 8414 §3: the well-known suffix of authorization server metadata. */
-const ASM_SUFFIX = '/.well-known/oauth-authorization-server'
-/** OpenID Connect Discovery 1.0 §4. */
-const OIDC_SUFFIX = '/.well-known/openid-configuration'
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /** The URL in the canonical form `new URL()` gives (lower-case scheme and host, default port dropped). */
@@ -212,10 +209,9 @@ async function readAuthorizationServerMetadata(
   issuer: string,
   options: DiscoveryOptions,
 ): Promise<{ url: string; document: Record<string, unknown> }> {
-  const path = new URL(issuer).pathname.replace(/\/+$/, '')
-  // MCP 2025-11-25 "Authorization Server Metadata Discovery": RFC 8414 first, then OpenID forms.
-  const urls = [wellKnown(issuer, ASM_SUFFIX), wellKnown(issuer, OIDC_SUFFIX)]
-  if (path) urls.push(`${issuer.replace(/\/+$/, '')}${OIDC_SUFFIX}`)
+  // MCP 2025-11-25 "Authorization Server Metadata Discovery": RFC 8414 first, then the OpenID
+  // forms; the SDK's list is that order (the checks on what it finds stay ours).
+  const urls = buildDiscoveryUrls(issuer).map(({ url }) => url.href)
   const tried: string[] = []
   const found = await firstMetadataDocument(
     urls,

@@ -74,6 +74,9 @@ export async function makeTestStack(options: TestGatewayOptions) {
   attacker.get('/.well-known/oauth-authorization-server', (c) =>
     c.json({
       issuer: ATTACKER,
+      // What the MCP SDK's schema also demands, so its client would proceed too.
+      authorization_endpoint: `${ATTACKER}/authorize`,
+      response_types_supported: ['code'],
       token_endpoint: `${ATTACKER}/token`,
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
