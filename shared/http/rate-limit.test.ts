@@ -26,16 +26,55 @@ test('Retry-After is at least 1 second while limited', () => {
   assert.is(limiter.retryAfter('k'), 1)
 })
 
-test('reset forgets a key; maxKeys bounds memory by dropping the oldest', () => {
-  const limiter = createRateLimiter({ limit: 1, windowMs: 60_000, maxKeys: 2 })
+test('a stricter limit can be asked for one check', () => {
+  const limiter = createRateLimiter({ limit: 10, windowMs: 60_000, clock: () => 0 })
+  assert.is(limiter.retryAfter('a', 1), 0, 'no event yet')
+  limiter.hit('a')
+  assert.is(limiter.retryAfter('a'), 0)
+  assert.is(limiter.retryAfter('a', 1), 60)
+  assert.is(limiter.retryAfter('a', 50), 0, 'never looser than the limit')
+})
+
+test('reset forgets a key; when full, the oldest window below the limit makes room', () => {
+  const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, maxKeys: 2, clock: () => 0 })
   limiter.hit('a')
   limiter.hit('b')
   limiter.hit('c')
   assert.is(limiter.size, 2)
-  assert.is(limiter.retryAfter('a'), 0, 'a was dropped')
+  limiter.hit('a')
+  assert.is(limiter.retryAfter('a'), 0, 'a was dropped, its one event forgotten')
+  limiter.hit('c')
   assert.ok(limiter.retryAfter('c') > 0)
   limiter.reset('c')
   assert.is(limiter.retryAfter('c'), 0)
+})
+
+test('spread attack: a flood of new keys never flushes a penalty (issue: eviction of the oldest key)', () => {
+  let now = 0
+  const limiter = createRateLimiter({ limit: 3, windowMs: 60_000, maxKeys: 100, clock: () => now })
+  for (let i = 0; i < 3; i++) limiter.hit('victim-id')
+  assert.is(limiter.retryAfter('victim-id'), 60)
+  for (let i = 0; i < 10_000; i++) limiter.hit(`spray-${i}`)
+  assert.ok(limiter.size <= 100, 'memory stays bounded')
+  assert.is(limiter.retryAfter('victim-id'), 60, 'the penalty survived the flood')
+  now += 60_000
+  assert.is(limiter.retryAfter('victim-id'), 0, 'and ends with its window')
+})
+
+test('full of penalties: untracked keys share one overflow window instead of evicting', () => {
+  let now = 0
+  const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, maxKeys: 3, clock: () => now })
+  for (const key of ['a', 'b', 'c']) (limiter.hit(key), limiter.hit(key))
+  assert.is(limiter.retryAfter('fresh'), 0, 'an untracked key is free while the overflow is')
+  assert.is(limiter.hit('x'), 0)
+  assert.is(limiter.hit('y'), 60, 'x and y share the overflow, which is now at its limit')
+  assert.is(limiter.retryAfter('fresh'), 60, 'conservative: fresh keys wait too')
+  for (const key of ['a', 'b', 'c']) assert.is(limiter.retryAfter(key), 60, `${key} kept`)
+  assert.is(limiter.size, 3)
+  now += 60_000
+  assert.is(limiter.retryAfter('fresh'), 0)
+  assert.is(limiter.hit('d'), 0, 'expired penalties make room again')
+  assert.is(limiter.retryAfter('a'), 0)
 })
 
 test('options are checked at construction', () => {
