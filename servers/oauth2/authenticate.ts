@@ -7,13 +7,23 @@ import type { StrictForm } from '../../shared/http/form.ts'
 import { OAuthError } from '../../shared/http/oauth-error.ts'
 import type { RateLimiter } from '../../shared/http/rate-limit.ts'
 import type { Auditor } from './audit.ts'
+import type { KnownSources } from './known-sources.ts'
+import { sourceOf } from './sources.ts'
 
 export interface ClientAuthenticatorOptions {
   clients: ClientStore
-  /** Failed authentications per presented client id (OA-10). */
-  perClient: RateLimiter
-  /** Failed authentications per source address (OA-10). */
+  /** Failed authentications per (presented client id, source) pair: the pair's own lock (OA-10). */
+  perPair: RateLimiter
+  /** Failed authentications per source, any client id: one source cannot spray ids (OA-10). */
   perAddress: RateLimiter
+  /**
+   * Failed authentications per presented client id from every source. Over its limit (a
+   * distributed attack on one id), a source that failed for that id even once is refused for it;
+   * sources that have not failed are unaffected.
+   */
+  perClient: RateLimiter
+  /** Sources that presented the client's correct secret recently: only their own failures count. */
+  known: KnownSources
   /** The request's source address, or undefined when unknown. */
   clientAddress: (c: Context) => string | undefined
   /** `realm` of the Basic challenge (OA-17). */
@@ -28,10 +38,14 @@ export type ClientAuthenticator = (
 ) => Promise<RegisteredClient>
 
 /**
- * OA-10 decision: while a client id or a source address has too many recent failures, requests
- * naming it get 429 with `Retry-After` and an RFC 6749 §5.2 body `invalid_client` (with the
- * no-store headers), before the secret is even checked, so guessing stops paying off. A valid
- * secret does not bypass the limit during the window (that is the point of a lockout).
+ * OA-10 decision (RFC 6749 §2.3.1 asks for brute-force protection): slow the guesser, never the
+ * holder of the secret. Failures are counted per (client id, source), per source and per client
+ * id; a request is refused with 429, `Retry-After` and an RFC 6749 §5.2 `invalid_client` body
+ * (no-store headers) before the secret is checked when its own pair or its own source is over
+ * the limit, or when it has failed for an id that is under a distributed attack. A source that
+ * has not failed is never refused for someone else's failures (except when the counters are full
+ * of penalties, see shared/http/rate-limit.ts), and a source that recently presented the correct
+ * secret is limited by its own failures only, whatever else happens.
  */
 function rateLimited(retryAfter: number): OAuthError {
   return new OAuthError('invalid_client', 'too many failed client authentications; retry later', {
@@ -43,17 +57,17 @@ function rateLimited(retryAfter: number): OAuthError {
 export function createClientAuthenticator(
   options: ClientAuthenticatorOptions,
 ): ClientAuthenticator {
-  const { clients, perClient, perAddress, clientAddress, realm, audit } = options
+  const { clients, perPair, perAddress, perClient, known, clientAddress, realm, audit } = options
 
   return async function authenticateClient(c, form, endpoint) {
-    const addressKey = clientAddress(c) ?? 'unknown'
+    const source = sourceOf(clientAddress(c))
     let presented
     try {
       presented = readClientCredentials(c.req.raw, form, realm)
     } catch (error) {
-      // A malformed Basic header is a failed authentication attempt: count it per address.
+      // A malformed Basic header is a failed authentication attempt: count it per source.
       if (error instanceof OAuthError && error.code === 'invalid_client') {
-        perAddress.hit(addressKey)
+        perAddress.hit(source)
         audit(c, 'client_auth_failed', {
           outcome: 'denied',
           detail: `${endpoint}: malformed credentials`,
@@ -71,8 +85,15 @@ export function createClientAuthenticator(
       throw invalidClient('client authentication is required', realm)
     }
     const clientId = presented.clientId
-    const clientKey = clientId
-    const wait = Math.max(perAddress.retryAfter(addressKey), perClient.retryAfter(clientKey))
+    // The source never contains a space, so the pair key is unambiguous.
+    const pair = `${source} ${clientId}`
+    const knownPair = known.get(clientId, source)
+    const wait = knownPair
+      ? knownPair.retryAfter()
+      : Math.max(
+          perAddress.retryAfter(source),
+          perPair.retryAfter(pair, perClient.retryAfter(clientId) > 0 ? 1 : undefined),
+        )
     if (wait > 0) {
       audit(c, 'client_auth_failed', {
         outcome: 'denied',
@@ -83,8 +104,10 @@ export function createClientAuthenticator(
     }
     const client = await clients.authenticate(clientId, presented.clientSecret)
     if (client === undefined) {
-      perAddress.hit(addressKey)
-      perClient.hit(clientKey)
+      perAddress.hit(source)
+      perPair.hit(pair)
+      perClient.hit(clientId)
+      knownPair?.fail()
       audit(c, 'client_auth_failed', {
         outcome: 'denied',
         client_id: clientId,
@@ -93,6 +116,7 @@ export function createClientAuthenticator(
       // OA-17: 401 with a Basic challenge (required for Basic, allowed for post).
       throw invalidClient('client authentication failed', realm)
     }
+    known.remember(clientId, source)
     return client
   }
 }

@@ -8,6 +8,7 @@ import type { SigningKey } from '../../shared/jwt/keys.ts'
 import { createAuditor, type AuditRecorder, type Auditor } from './audit.ts'
 import { createClientAuthenticator, type ClientAuthenticator } from './authenticate.ts'
 import { createDenylist, type Denylist, type DenylistOptions } from './denylist.ts'
+import { createKnownSources } from './known-sources.ts'
 import { createTokenInspector, type TokenInspector } from './tokens.ts'
 
 /** What `createApp` needs from the configuration (an `OAuth2Config` fits). */
@@ -28,14 +29,37 @@ export interface AppConfig {
 export interface Limits {
   /** Largest request body in bytes; more is 413. Default 16 384. */
   maxBodyBytes: number
-  /** Failed client authentications per client id per window before 429 (OA-10). Default 10. */
-  authFailuresPerClient: number
-  /** Failed client authentications per source address per window before 429 (OA-10). Default 30. */
+  /**
+   * Failed client authentications per (client id, source address) per window before that pair
+   * gets 429 (OA-10). Other sources are not affected. Default 10.
+   */
+  authFailuresPerClientSource: number
+  /** Failed client authentications per source address, any client id, before 429 (OA-10). Default 30. */
   authFailuresPerAddress: number
+  /**
+   * Failed client authentications per client id from all sources per window after which a source
+   * that has failed for it even once is refused for it (a distributed attack); sources that have
+   * not failed still get in (OA-10). Default 100.
+   */
+  authFailuresPerClient: number
   /** The failure window in seconds. Default 60. */
   authFailureWindowSeconds: number
-  /** Most revoked token ids kept (RV-5). Default 100 000. */
-  denylistMaxEntries: number
+  /**
+   * Most keys each failure counter tracks (pairs, sources, client ids); a full counter keeps its
+   * penalties and makes untracked keys share one window (shared/http/rate-limit.ts). Default 100 000.
+   */
+  authTrackedKeys: number
+  /**
+   * Sources remembered per client after a correct secret (for 24 hours); such a source is
+   * limited by its own failures only, so an outsider cannot starve it (OA-10). Default 16.
+   */
+  authKnownSourcesPerClient: number
+  /**
+   * Live revocations each client may hold (RV-4, RV-5): entries leave when their token expires;
+   * a client over its quota gets 503 for its own revocations only. The revocation list holds at
+   * most this × the registered clients. Default 10 000.
+   */
+  revocationsPerClient: number
   /** Most verified tokens cached for /hello. Default 10 000. */
   tokenCacheMaxEntries: number
   /** Leeway for exp/nbf in seconds (JW-9). Default 30. */
@@ -44,10 +68,13 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 16 * 1024,
-  authFailuresPerClient: 10,
+  authFailuresPerClientSource: 10,
   authFailuresPerAddress: 30,
+  authFailuresPerClient: 100,
   authFailureWindowSeconds: 60,
-  denylistMaxEntries: 100_000,
+  authTrackedKeys: 100_000,
+  authKnownSourcesPerClient: 16,
+  revocationsPerClient: 10_000,
   tokenCacheMaxEntries: 10_000,
   clockToleranceSeconds: 30,
 }
@@ -122,6 +149,8 @@ export function createContext(config: AppConfig, deps: AppDeps): OAuth2Context {
     ? (c: Context) => forwardedFor(c) ?? connection(c)
     : connection
   const window = limits.authFailureWindowSeconds * 1000
+  const failures = (limit: number) =>
+    createRateLimiter({ limit, windowMs: window, maxKeys: limits.authTrackedKeys, clock })
   const realm = 'mcp-docker'
   return {
     config: resolved,
@@ -142,19 +171,18 @@ export function createContext(config: AppConfig, deps: AppDeps): OAuth2Context {
       clock,
     }),
     denylist: createDenylist({
-      maxEntries: limits.denylistMaxEntries,
+      perClient: limits.revocationsPerClient,
       clock,
       ...deps.revocations,
     }),
     authenticate: createClientAuthenticator({
       clients: deps.clients,
-      perClient: createRateLimiter({
-        limit: limits.authFailuresPerClient,
-        windowMs: window,
-        clock,
-      }),
-      perAddress: createRateLimiter({
-        limit: limits.authFailuresPerAddress,
+      perPair: failures(limits.authFailuresPerClientSource),
+      perAddress: failures(limits.authFailuresPerAddress),
+      perClient: failures(limits.authFailuresPerClient),
+      known: createKnownSources({
+        perClient: limits.authKnownSourcesPerClient,
+        limit: limits.authFailuresPerClientSource,
         windowMs: window,
         clock,
       }),

@@ -1,5 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import type { DenylistEntry } from '../denylist.ts'
 import { makeTestApp } from '../testing.ts'
 
 const hello = (t: Awaited<ReturnType<typeof makeTestApp>>, token: string) =>
@@ -61,23 +62,42 @@ test('RV-1, RV-4: the caller must authenticate (401); token is required (400); G
   assert.is((await t.app.request('/oauth2/revoke')).status, 405)
 })
 
-test('RV-4: a full denylist is 503 temporarily_unavailable and the token stays valid', async () => {
-  const t = await makeTestApp({ config: { limits: { denylistMaxEntries: 1 } } })
-  const first = await t.token('mcp-client')
-  const second = await t.token('mcp-client')
+test('issue 9 §3: a client that floods revocations reaches its own quota; others still revoke', async () => {
+  const t = await makeTestApp({ config: { limits: { revocationsPerClient: 20 } } })
+  const statuses: number[] = []
+  for (let i = 0; i < 25; i++) {
+    const jwt = await t.token('mcp-client')
+    statuses.push((await t.post('/oauth2/revoke', `token=${jwt}`, ['mcp-client', 'secret'])).status)
+  }
+  assert.equal(statuses, [...new Array(20).fill(200), ...new Array(5).fill(503)])
+  const over = await t.post('/oauth2/revoke', `token=${await t.token('mcp-client')}`, [
+    'mcp-client',
+    'secret',
+  ])
+  assert.is(over.status, 503, 'RFC 7009 §2.2.1: the token still exists, retry later')
+  const body = (await over.json()) as { error: string; error_description: string }
+  assert.is(body.error, 'temporarily_unavailable')
+  assert.match(body.error_description, /this client/)
+  assert.is(over.headers.get('retry-after'), String(1800 + 30), 'until its earliest entry expires')
+  // Another client's revocation is unaffected (before: 503 for everyone).
+  const own = await t.token('multi')
+  assert.is((await t.post('/oauth2/revoke', `token=${own}`, ['multi', 'multi-secret'])).status, 200)
+  assert.equal(
+    await (await t.post('/oauth2/introspect', `token=${own}`, ['multi', 'multi-secret'])).json(),
+    { active: false },
+  )
+  // Once the flooder's entries expire with their tokens, it may revoke again.
+  t.clock.now += (1800 + 30) * 1000
+  const later = await t.token('mcp-client')
   assert.is(
-    (await t.post('/oauth2/revoke', `token=${first}`, ['mcp-client', 'secret'])).status,
+    (await t.post('/oauth2/revoke', `token=${later}`, ['mcp-client', 'secret'])).status,
     200,
   )
-  const full = await t.post('/oauth2/revoke', `token=${second}`, ['mcp-client', 'secret'])
-  assert.is(full.status, 503)
-  assert.is(((await full.json()) as { error: string }).error, 'temporarily_unavailable')
-  assert.ok(full.headers.get('retry-after'))
 })
 
 test('RV-5: a revocation survives a restart through the store; an unsaved one is 503', async () => {
-  const saved: Array<[string, number]> = []
-  const store = { append: async (jti: string, exp: number) => void saved.push([jti, exp]) }
+  const saved: DenylistEntry[] = []
+  const store = { append: async (entry: DenylistEntry) => void saved.push(entry) }
   const before = await makeTestApp({ revocations: { store } })
   const jwt = await before.token('mcp-client')
   assert.is(
@@ -85,8 +105,8 @@ test('RV-5: a revocation survives a restart through the store; an unsaved one is
     200,
   )
   assert.equal(
-    saved.map(([jti]) => jti),
-    [before.payloadOf(jwt).jti],
+    saved.map(({ jti, clientId }) => [jti, clientId]),
+    [[before.payloadOf(jwt).jti, 'mcp-client']],
   )
 
   // A new process loads what was saved: the token stays inactive at introspection.

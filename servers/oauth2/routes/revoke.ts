@@ -12,8 +12,10 @@ export const REVOKE_PATH = '/oauth2/revoke'
  * client we answer 200 and change nothing, as RFC 7009 §2.2 does for invalid tokens, instead of
  * §2.1's error: an error would tell the caller that the token is valid and belongs to someone
  * else. The attempt is audited as `denied`. Unknown, invalid or expired tokens: 200 (RV-3).
- * A full denylist, or a revocation the store could not save (it would not survive a restart):
- * 503, so the client knows the token may still be valid and retries (RV-4).
+ * 503 (RFC 7009 §2.2.1: the client must assume the token still exists and may retry) only for
+ * the caller's own reasons: it holds its quota of live revocations (Retry-After: until its
+ * earliest one expires), or the store could not save the revocation (RV-4). One client's
+ * revocations never use another's capacity.
  */
 export function revokeRoute(ctx: OAuth2Context): Hono {
   const app = new Hono()
@@ -42,18 +44,23 @@ export function revokeRoute(ctx: OAuth2Context): Hono {
       const added = await ctx.denylist.add(
         claims.jti,
         claims.exp + ctx.limits.clockToleranceSeconds,
+        caller.clientId,
       )
-      if (added !== 'ok') {
+      if (added.status !== 'ok') {
+        const quota = added.status === 'quota'
         ctx.audit(c, 'token_revoked', {
           outcome: 'error',
           client_id: caller.clientId,
           jti: claims.jti,
-          detail: added === 'full' ? 'denylist full' : 'revocation not saved',
+          detail: quota ? 'revocation quota of this client reached' : 'revocation not saved',
         })
-        throw new OAuthError('temporarily_unavailable', 'revocation is unavailable; retry later', {
-          status: 503,
-          headers: { 'Retry-After': '60' },
-        })
+        throw new OAuthError(
+          'temporarily_unavailable',
+          quota
+            ? 'this client holds too many live revocations; retry when one expires'
+            : 'revocation is unavailable; retry later',
+          { status: 503, headers: { 'Retry-After': String(quota ? added.retryAfter : 60) } },
+        )
       }
       ctx.audit(c, 'token_revoked', { outcome: 'ok', client_id: caller.clientId, jti: claims.jti })
     }

@@ -274,9 +274,9 @@ test('OA-22: a client without the default resource must name one', async () => {
   assert.is(t.payloadOf(ok).aud, OTHER_RESOURCE)
 })
 
-test('OA-10: repeated failures for one client id → 429 with Retry-After, even with the right secret', async () => {
+test('OA-10: repeated failures for one client id from one source → 429 with Retry-After there, even with the right secret', async () => {
   const t = await makeTestApp({
-    config: { limits: { authFailuresPerClient: 3, authFailureWindowSeconds: 60 } },
+    config: { limits: { authFailuresPerClientSource: 3, authFailureWindowSeconds: 60 } },
   })
   for (let i = 0; i < 3; i++) {
     assert.is((await t.post('/oauth2/token', GRANT, ['mcp-client', 'guess'])).status, 401)
