@@ -12,6 +12,8 @@ import { flowGuideTool } from './tools/flow-guide.ts'
 import { serverStatusTool } from './tools/server-status.ts'
 import { validateSetupTool } from './tools/validate-setup.ts'
 
+export { readOAuth2ToolsConfig } from './config.ts'
+
 export interface OAuth2ToolsDeps extends ToolServerDeps {
   /** Which server and client (`readOAuth2ToolsConfig`). */
   oauth2: OAuth2ToolsConfig

@@ -6,8 +6,10 @@ import { ProblemList } from '../../../shared/config/errors.ts'
 import { readSecret, readVar } from '../../../shared/node/env.ts'
 import type { ToolRuntime } from '../../../shared/node/tool-runtime.ts'
 import { createServer as createExampleServer } from '../../example/server.ts'
-import { readOAuth2ToolsConfig } from '../../oauth2-tools/config.ts'
-import { createServer as createOAuth2ToolsServer } from '../../oauth2-tools/server.ts'
+import {
+  createServer as createOAuth2ToolsServer,
+  readOAuth2ToolsConfig,
+} from '../../oauth2-tools/server.ts'
 import { createAuditFileReader } from '../../../shared/node/audit-file-reader.ts'
 import { createServer as createSecurityServer } from '../../security-tools/server.ts'
 import type { ChildDefaults, Env } from '../config.ts'
