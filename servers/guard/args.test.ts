@@ -41,4 +41,19 @@ test('usage errors: no command, unknown option, missing policy file', () => {
   assert.match(usageError(['--policy-file=', '--', 'node']), /--policy-file needs a file name/)
 })
 
+test('--call-timeout: whole seconds, 1 to 86400 (issue 9 §6)', () => {
+  assert.equal(parseGuardArgs(['--call-timeout', '5', '--', 'node', 's.js']), {
+    callTimeoutSeconds: 5,
+    command: 'node',
+    args: ['s.js'],
+  })
+  assert.equal(parseGuardArgs(['--call-timeout=90', 'node']), {
+    callTimeoutSeconds: 90,
+    command: 'node',
+    args: [],
+  })
+  for (const bad of ['0', '1.5', 'x', '86401', ''])
+    assert.throws(() => parseGuardArgs(['--call-timeout', bad, 'node']), /whole number of seconds/)
+})
+
 test.run()

@@ -10,7 +10,7 @@ import { createRelay } from './relay.ts'
 const EMAIL = 'kim.chulsoo@example.com'
 const SSN = '960121-1021413'
 
-function setup(policy: unknown = {}, guardOverride?: Guard) {
+function setup(policy: unknown = {}, guardOverride?: Guard, callTimeoutMs?: number) {
   const audit = createTestAudit()
   const guard =
     guardOverride ??
@@ -28,6 +28,7 @@ function setup(policy: unknown = {}, guardOverride?: Guard) {
     toChild: (message) => void child.push(message),
     toClient: (message) => void client.push(message),
     note: (line) => void notes.push(line),
+    ...(callTimeoutMs !== undefined ? { callTimeoutMs } : {}),
   })
   const fromClient = (message: unknown) => relay.fromClient(JSON.stringify(message))
   const fromChild = (message: unknown) => relay.fromChild(JSON.stringify(message))
@@ -70,7 +71,7 @@ test('tools/call: argument policy before the child, result policy after, one aud
   assert.not.ok((await r.audit.text()).includes(EMAIL))
 })
 
-test('every other message passes unchanged, both ways (requests, notifications, progress, server requests)', async () => {
+test('every other message passes the direction policy, both ways (requests, notifications, progress, server requests)', async () => {
   const r = setup()
   const clientSide = [
     {
@@ -118,8 +119,11 @@ test('every other message passes unchanged, both ways (requests, notifications, 
   ]
   for (const message of clientSide) await r.fromClient(message)
   for (const message of childSide) await r.fromChild(message)
-  assert.equal(r.child, clientSide)
-  assert.equal(r.client, childSide)
+  assert.equal(r.child, clientSide, 'arguments policy allow: client messages pass as they are')
+  // Results policy (mask) on every server message: only the progress text had PII (issue 9 §1).
+  const masked = structuredClone(childSide)
+  masked[1]!.params!.message = 'kim***@example.com'
+  assert.equal(r.client, masked)
   assert.equal(r.notes, [])
   assert.equal(await r.audit.records(), [])
 })
@@ -373,6 +377,57 @@ test('order is kept: a cancellation right after a slowly scanned call reaches th
     ['tools/call', 'notifications/cancelled', 'ping'],
   )
   assert.is((await audit.records())[0]?.detail, 'cancelled')
+})
+
+test('issue 9 §1: a tool name the policy masks in tools/list stays callable under that name', async () => {
+  const r = setup()
+  await r.fromClient({ jsonrpc: '2.0', id: 'l', method: 'tools/list' })
+  const schema = {
+    type: 'object',
+    properties: { [EMAIL]: { type: 'string', default: EMAIL, maxLength: 5 } },
+  }
+  const tools = [
+    { name: EMAIL, description: `mail ${EMAIL}`, inputSchema: schema },
+    { name: 'kim.other@example.com', inputSchema: { type: 'object' } },
+  ]
+  await r.fromChild({ jsonrpc: '2.0', id: 'l', result: { tools } })
+  const listed = r.client[0].result.tools
+  assert.not.ok(JSON.stringify(r.client).includes(EMAIL))
+  assert.equal(
+    listed.map((t: { name: string }) => t.name),
+    ['kim***@example.com', 'kim***@example.com#2'],
+  )
+  await r.fromClient(call(2, { text: 'hi' }, 'kim***@example.com#2'))
+  assert.is(r.child.at(-1).params.name, 'kim.other@example.com', 'routed to the real name')
+  await r.fromClient(call(3, { [EMAIL]: 'too long' }, 'kim***@example.com'))
+  assert.match(
+    r.client.at(-1).result.content[0].text,
+    /maxLength of 5/,
+    'limits of the real schema',
+  )
+  const records = await r.audit.records()
+  assert.equal(
+    records.map((x) => x.tool),
+    ['kim***@example.com'],
+  )
+})
+
+test('issue 9 §6: a tools/call times out: isError to the client, cancelled to the child, audit timeout', async () => {
+  const r = setup({}, undefined, 50)
+  await r.fromClient(call(7, { text: 'x' }))
+  await new Promise((resolve) => setTimeout(resolve, 120))
+  assert.match(r.client[0].result.content[0].text, /did not answer within/)
+  assert.is(r.client[0].result.isError, true)
+  assert.equal(r.child.at(-1), {
+    jsonrpc: '2.0',
+    method: 'notifications/cancelled',
+    params: { requestId: 7, reason: 'timeout' },
+  })
+  assert.is(r.relay.pending, 0)
+  const [record] = await r.audit.records()
+  assert.equal([record?.outcome, record?.detail], ['error', 'timeout'])
+  await r.fromChild(textResult(7, 'late'))
+  assert.is(r.client.length, 1, 'the late answer is dropped')
 })
 
 test.run()

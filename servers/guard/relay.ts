@@ -1,6 +1,7 @@
 // The guard's relay between an MCP client and a child MCP server, one JSON-RPC line at a time:
 // `tools/call` requests go through the argument policy, their answers through the result policy
-// (one audit record per call); every other message passes unchanged (re-serialized), both ways.
+// (one audit record per call, a per-call timeout); every other message, both ways, through the
+// guard's message policy (client → server: arguments, server → client: results).
 import type { JSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js'
 import { newErrorId } from '../../shared/mcp/errors.ts'
 import type { Guard, GuardedCall } from '../../shared/mcp/guard.ts'
@@ -26,7 +27,18 @@ export interface RelayOptions {
   note: (line: string) => void
   /** Ids of cancelled calls remembered, to drop their late answers. Default: 1024. */
   maxCancelled?: number
+  /**
+   * A tools/call with no answer (or progress) for this long is cancelled: the child gets
+   * `notifications/cancelled`, the client an `isError` result, the audit record `timeout`.
+   * Milliseconds; default 60 000 (the gateway's default per-call timeout).
+   */
+  callTimeoutMs?: number
 }
+
+/** Default per-call timeout, ms: the gateway's `limits.callTimeoutSeconds` default. */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000
+/** Tool names the policy rewrote in tools/list that are remembered for routing calls. */
+const MAX_RENAMED_TOOLS = 10_000
 
 export interface Relay {
   /** One line from the client. Resolves once handled (lines are handled in arrival order). */
@@ -54,6 +66,10 @@ interface Pending {
   /** Set for tools/call: the guarded call waiting for its result. */
   call?: GuardedCall
   tool?: string
+  /** tools/call: its timeout, restarted by progress. */
+  timer?: ReturnType<typeof setTimeout>
+  /** tools/call: the client's progressToken. */
+  progressToken?: Id
 }
 
 /** JSON-RPC 2.0 §5.1 error codes. */
@@ -80,7 +96,12 @@ export function createRelay(options: RelayOptions): Relay {
   const { guard, toChild, toClient, note } = options
   const identity = options.identity ?? ANONYMOUS
   const maxCancelled = options.maxCancelled ?? 1024
+  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
   const pending = new Map<string, Pending>()
+  /** tools/list: name the client sees → the child's own name, for names the policy rewrote. */
+  const renamed = new Map<string, string>()
+  /** tools/list: the child's inputSchema by its own tool name (limits checked before scans). */
+  const schemas = new Map<string, unknown>()
   const cancelled = new Set<string>()
   let clientQueue: Promise<void> = Promise.resolve()
   let childQueue: Promise<void> = Promise.resolve()
@@ -128,16 +149,34 @@ export function createRelay(options: RelayOptions): Relay {
   // ── client → child ──────────────────────────────────────────────────────────────────────────
 
   async function handleClient(message: unknown): Promise<void> {
-    if (!isObject(message)) return void (await toChild(message))
+    if (isObject(message) && message.method === 'tools/call') return handleToolCall(message)
+    const guarded = await guard.guardMessage('arguments', message)
+    const isRequest = isObject(message) && typeof message.method === 'string' && 'id' in message
+    const isAnswer =
+      isObject(message) && !('method' in message) && ('result' in message || 'error' in message)
+    if (guarded.kind === 'refused') {
+      note(`guard: ${guarded.reason}`)
+      if (isRequest && isId(message.id))
+        return replyError(message.id, ErrorCode.InvalidRequest, guarded.reason)
+      if (isAnswer && isId(message.id)) {
+        // The server's request gets an error instead of the client's answer.
+        return void (await toChild({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: { code: ErrorCode.InternalError, message: guarded.reason },
+        }))
+      }
+      return // a notification is dropped
+    }
+    if (!isObject(message)) return void (await toChild(guarded.message))
     const method = message.method
-    if (method === 'tools/call') return handleToolCall(message)
     if (method === 'notifications/cancelled' && !('id' in message)) {
       // MCP cancellation: the child SHOULD NOT answer a cancelled request; record it now.
       const requestId = isObject(message.params) ? message.params.requestId : undefined
       if (isId(requestId)) {
         const entry = pending.get(keyOf(requestId))
         if (entry) {
-          pending.delete(keyOf(requestId))
+          forget(entry)
           entry.call?.fail('cancelled')
           remember(keyOf(requestId))
         }
@@ -155,7 +194,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (pending.has(key)) return duplicate(message.id)
       pending.set(key, { id: message.id, method })
     }
-    await toChild(message)
+    await toChild(guarded.message)
   }
 
   async function handleToolCall(message: Message): Promise<void> {
@@ -174,9 +213,17 @@ export function createRelay(options: RelayOptions): Relay {
     }
     const id = message.id
     if (pending.has(keyOf(id))) return duplicate(id)
+    const params = isObject(message.params) ? message.params : {}
+    const visible = params.name
+    const original = typeof visible === 'string' ? (renamed.get(visible) ?? visible) : undefined
     let decision
     try {
-      decision = await guardToolCallRequest(guard, message, identity)
+      decision = await guardToolCallRequest(
+        guard,
+        message,
+        identity,
+        original === undefined ? undefined : schemas.get(original),
+      )
     } catch (error) {
       // No guard, no call (fail closed): e.g. the PII detector could not be loaded.
       const errorId = newErrorId()
@@ -192,13 +239,62 @@ export function createRelay(options: RelayOptions): Relay {
       })
     }
     if (decision.action === 'respond') return reply(decision.response)
-    pending.set(keyOf(id), {
-      id,
-      method: 'tools/call',
-      call: decision.call,
-      tool: decision.call.tool,
+    const call = decision.call
+    // The rest of the request (its _meta, say) through the arguments policy too.
+    const { arguments: args, ...others } = decision.request.params ?? {}
+    const rest = await guard.guardMessage('arguments', { ...decision.request, params: others })
+    if (rest.kind === 'refused') {
+      call.fail('pii_rejected')
+      note(`guard: ${rest.reason}`)
+      return reply({ jsonrpc: '2.0', id, result: errorResult(`tool call refused: ${rest.reason}`) })
+    }
+    const request = rest.message as Message
+    const restParams = isObject(request.params) ? request.params : {}
+    const meta = isObject(restParams._meta) ? restParams._meta : {}
+    const entry: Pending = { id, method: 'tools/call', call, tool: call.tool }
+    if (isId(meta.progressToken)) entry.progressToken = meta.progressToken
+    pending.set(keyOf(id), entry)
+    arm(entry)
+    await toChild({
+      ...request,
+      params: { ...restParams, name: original ?? restParams.name, arguments: args },
     })
-    await toChild(decision.request)
+  }
+
+  /** (Re)starts the timeout of a pending tools/call. */
+  function arm(entry: Pending) {
+    if (entry.timer !== undefined) clearTimeout(entry.timer)
+    entry.timer = setTimeout(() => timeOut(entry), callTimeoutMs)
+    ;(entry.timer as { unref?: () => void }).unref?.()
+  }
+
+  /** Removes a pending request and stops its timer. */
+  function forget(entry: Pending) {
+    pending.delete(keyOf(entry.id))
+    if (entry.timer !== undefined) clearTimeout(entry.timer)
+  }
+
+  /** MCP cancellation on timeout: the child is told, the client answered, the record says so. */
+  function timeOut(entry: Pending) {
+    if (pending.get(keyOf(entry.id)) !== entry) return
+    forget(entry)
+    remember(keyOf(entry.id))
+    entry.call?.fail('timeout')
+    void Promise.resolve(
+      toChild({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: entry.id, reason: 'timeout' },
+      }),
+    ).catch(() => undefined)
+    note(`guard: tools/call ${quote(entry.id)} timed out after ${callTimeoutMs} ms; cancelled`)
+    reply({
+      jsonrpc: '2.0',
+      id: entry.id,
+      result: errorResult(
+        `the tool ${entry.tool} did not answer within ${Math.round(callTimeoutMs / 1000)} s; the call was cancelled`,
+      ),
+    })
   }
 
   function duplicate(id: Id) {
@@ -220,7 +316,7 @@ export function createRelay(options: RelayOptions): Relay {
   async function handleChild(message: unknown): Promise<void> {
     const isResponse =
       isObject(message) && !('method' in message) && ('result' in message || 'error' in message)
-    if (!isResponse || !isId(message.id)) return void (await toClient(message))
+    if (!isResponse || !isId(message.id)) return fromServer(message)
     const key = keyOf(message.id)
     const entry = pending.get(key)
     if (!entry) {
@@ -229,8 +325,8 @@ export function createRelay(options: RelayOptions): Relay {
       note(`guard: dropped a response from the server for unknown id ${quote(message.id)}`)
       return
     }
-    pending.delete(key)
-    if (!entry.call) return void (await toClient(message))
+    forget(entry)
+    if (!entry.call) return answer(entry, message)
     let guarded: unknown
     try {
       guarded = await guardAnswer(entry, entry.call, message)
@@ -249,6 +345,75 @@ export function createRelay(options: RelayOptions): Relay {
       }
     }
     await toClient(guarded)
+  }
+
+  /** A request or notification of the server (or anything else it sent): results policy. */
+  async function fromServer(message: unknown): Promise<void> {
+    if (
+      isObject(message) &&
+      message.method === 'notifications/progress' &&
+      isObject(message.params) &&
+      isId(message.params.progressToken)
+    ) {
+      // Progress restarts the timeout of the call it belongs to (as the gateway does).
+      const token = message.params.progressToken
+      for (const entry of pending.values()) if (entry.progressToken === token) arm(entry)
+    }
+    const guarded = await guard.guardMessage('results', message)
+    if (guarded.kind === 'ok') return void (await toClient(guarded.message))
+    note(`guard: ${guarded.reason}`)
+    if (isObject(message) && typeof message.method === 'string' && isId(message.id)) {
+      // A server request the client never sees: the server gets an error instead.
+      await toChild({
+        jsonrpc: '2.0',
+        id: message.id,
+        error: { code: ErrorCode.InternalError, message: guarded.reason },
+      })
+    }
+  }
+
+  /** The answer to a client request other than tools/call: results policy; tools/list renames. */
+  async function answer(entry: Pending, message: Message): Promise<void> {
+    const guarded = await guard.guardMessage('results', { ...message, id: entry.id })
+    if (guarded.kind === 'refused') {
+      note(`guard: ${guarded.reason}`)
+      return replyError(
+        entry.id,
+        ErrorCode.InternalError,
+        `${entry.method} failed: ${guarded.reason}`,
+      )
+    }
+    if (entry.method === 'tools/list') routeRenamedTools(message, guarded.message)
+    await toClient(guarded.message)
+  }
+
+  /**
+   * A tool name the policy rewrote in tools/list stays callable: the client calls the name it
+   * was shown, the child gets its own. Names that end up alike get `#2`, `#3`… (like keys).
+   */
+  function routeRenamedTools(raw: Message, guarded: unknown) {
+    const rawTools = isObject(raw.result) && Array.isArray(raw.result.tools) ? raw.result.tools : []
+    const out = isObject(guarded) && isObject(guarded.result) ? guarded.result.tools : undefined
+    if (!Array.isArray(out) || out.length !== rawTools.length) return
+    const same = (i: number) => {
+      const tool = rawTools[i]
+      const shown = out[i]
+      return isObject(tool) && isObject(shown) && tool.name === shown.name
+    }
+    const taken = new Set<unknown>(out.filter((_, i) => same(i)).map((tool) => tool.name))
+    rawTools.forEach((tool, i) => {
+      const shown = out[i]
+      if (!isObject(tool) || !isObject(shown) || typeof tool.name !== 'string') return
+      schemas.set(tool.name, tool.inputSchema)
+      if (same(i) || typeof shown.name !== 'string') return
+      let name = shown.name
+      for (let n = 2; taken.has(name); n++) name = `${shown.name}#${n}`
+      taken.add(name)
+      shown.name = name
+      if (renamed.size >= MAX_RENAMED_TOOLS) renamed.clear()
+      renamed.set(name, tool.name)
+    })
+    if (schemas.size > MAX_RENAMED_TOOLS) schemas.clear()
   }
 
   /**
@@ -283,7 +448,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   /** Answers a pending request that will never get the child's answer. */
   function abandon(entry: Pending, why: string, detail: string) {
-    pending.delete(keyOf(entry.id))
+    forget(entry)
     if (entry.call) {
       entry.call.fail(detail)
       reply({

@@ -34,12 +34,14 @@ export function isToolCallRequest(message: unknown): message is JSONRPCRequest {
  * a string or whose `params.arguments` is not an object is answered with -32602 and never
  * forwarded (it could not be guarded). A rejected call is answered with the rejection result;
  * its audit record is written. Otherwise the request is returned with its arguments replaced
- * (everything else, `_meta.progressToken` included, is kept).
+ * (everything else, `_meta.progressToken` included, is kept). `inputSchema`: the tool's, as its
+ * server listed it, for the limits checked before scanning (guard-limits.ts).
  */
 export async function guardToolCallRequest(
   guard: Guard,
   request: JSONRPCRequest,
   identity: Identity,
+  inputSchema?: unknown,
 ): Promise<ToolCallDecision> {
   const params = (request.params ?? {}) as { name?: unknown; arguments?: unknown }
   const problem =
@@ -63,6 +65,7 @@ export async function guardToolCallRequest(
     arguments: params.arguments as Record<string, unknown> | undefined,
     identity,
     requestId: request.id,
+    ...(inputSchema !== undefined ? { inputSchema } : {}),
   })
   if (call.rejection) {
     return {

@@ -130,6 +130,7 @@ const outputEnded = new Promise<void>((resolve) => (childOutputEnded = resolve))
 const connection = connectRelay({
   guard,
   note: log,
+  ...(parsed.callTimeoutSeconds ? { callTimeoutMs: parsed.callTimeoutSeconds * 1000 } : {}),
   client: {
     readable: Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>,
     writable: Writable.toWeb(process.stdout) as unknown as WritableStream<Uint8Array>,
