@@ -42,6 +42,7 @@ const gated = createDetector({ minScore: 0 })
 const ungated = createDetector({
   minScore: 0,
   patterns: PATTERNS.map((p) => ({ ...p, gate: undefined })),
+  koreanNames: true,
 })
 
 function same(text: string, what: string) {

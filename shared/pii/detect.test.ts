@@ -118,11 +118,15 @@ phones('not phones: inside longer digit runs, mixed separators, SKU context, dat
 phones.run()
 
 const names = suite('PII-10..PII-12 Korean names')
+/** The names found (score ≥ minScore), as text. */
+const nameValues = (text: string) =>
+  detector
+    .detect(text)
+    .filter((f) => f.type === 'korean_name')
+    .map((f) => text.slice(f.start, f.end))
 names('김철수님, 김철수 님, 김철수 씨 → the name', () => {
-  assert.equal(found('김철수님'), ['korean_name:김철수:0.55'])
-  assert.equal(found('김철수 님'), ['korean_name:김철수:0.55'])
-  assert.equal(found('김철수 씨'), ['korean_name:김철수:0.55'])
-  assert.equal(found('김철수님께서'), ['korean_name:김철수:0.55'])
+  for (const t of ['김철수님', '김철수 님', '김철수 씨', '김철수님께서'])
+    assert.equal(nameValues(t), ['김철수'], t)
 })
 names('titles and personified nouns are not names: 선생님, 고객님, 사장님, 해님, 달님', () => {
   for (const t of [
@@ -140,21 +144,27 @@ names('titles and personified nouns are not names: 선생님, 고객님, 사장�
   ])
     assert.equal(found(t), [], t)
 })
-names('PII-12: 고객 김철수님 → 김철수 (no \\b on Hangul)', () => {
-  assert.equal(found('고객 김철수님'), ['korean_name:김철수:0.90'])
-})
+names(
+  'PII-12: 고객 김철수님 → 김철수 (no \\b on Hangul), label and title together score higher',
+  () => {
+    const [withLabel] = detector.detect('고객 김철수님')
+    const [alone] = detector.detect('김철수님')
+    assert.equal(nameValues('고객 김철수님'), ['김철수'])
+    assert.ok(withLabel!.score > alone!.score)
+  },
+)
 names('titles after names: 과장님, 선생님, 고객님, 과장 → the name part', () => {
-  assert.equal(found('김철수 과장님'), ['korean_name:김철수:0.55'])
-  assert.equal(found('이영희 선생님'), ['korean_name:이영희:0.55'])
-  assert.equal(found('박민수 고객님'), ['korean_name:박민수:0.55'])
-  assert.equal(found('담당 최지훈 대리'), ['korean_name:최지훈:0.90'])
-  assert.equal(found('김철수과장님'), ['korean_name:김철수:0.55'])
-  assert.equal(found('김영희 양은'), ['korean_name:김영희:0.55'])
-  assert.equal(found('박민수 군이'), ['korean_name:박민수:0.55'])
+  assert.equal(nameValues('김철수 과장님'), ['김철수'])
+  assert.equal(nameValues('이영희 선생님'), ['이영희'])
+  assert.equal(nameValues('박민수 고객님'), ['박민수'])
+  assert.equal(nameValues('담당 최지훈 대리'), ['최지훈'])
+  assert.equal(nameValues('김철수과장님'), ['김철수'])
+  assert.equal(nameValues('김영희 양은'), ['김영희'])
+  assert.equal(nameValues('박민수 군이'), ['박민수'])
 })
 names('two-syllable surnames; a word before the name is not part of it', () => {
-  assert.equal(found('남궁민수 님'), ['korean_name:남궁민수:0.55'])
-  assert.equal(found('황보석씨'), ['korean_name:황보석:0.55'])
+  assert.equal(nameValues('남궁민수 님'), ['남궁민수'])
+  assert.equal(nameValues('황보석씨'), ['황보석'])
   assert.equal(found('고객김철수님'), [])
 })
 names('common words before 님/씨/titles: 이번, 정말, 조금, 전화, 안녕, 마음씨, 날씨', () => {
@@ -169,10 +179,14 @@ names('common words before 님/씨/titles: 이번, 정말, 조금, 전화, 안�
   ])
     assert.equal(only(t, 'korean_name'), [], t)
 })
-names('two-syllable names are weak: reported only with a context word', () => {
-  assert.equal(found('김구 님'), [])
-  assert.equal(found('성명: 김구 님'), ['korean_name:김구:0.65'])
-})
+names(
+  'two-syllable names are weak: reported only with a label (or a one-syllable given name and a title)',
+  () => {
+    assert.equal(nameValues('김담 님'), [])
+    assert.equal(nameValues('성명: 김구 님'), ['김구'])
+    assert.equal(nameValues('명솔 부장'), ['명솔'])
+  },
+)
 names.run()
 
 const secrets = suite('SEC-1..SEC-5 secrets')

@@ -1,12 +1,17 @@
-// The PII and secret detector: runs the compiled patterns over a text, scores each match
-// (validator, context, entropy; STANDARDS PII-17), resolves overlaps and enforces the input cap.
+// The PII and secret detector: normalises the text for matching (normalize.ts), runs the compiled
+// patterns and the Korean name recognizer over it, scores each match (validator, context words
+// before it or in its CSV column header, entropy; STANDARDS PII-17), resolves overlaps, maps
+// the findings back to offsets in the original text and enforces the input cap.
 import { numericHaystack } from './detect-gate.ts'
 import type { Haystack } from './detect-gate.ts'
 import { PiiConfigError, PiiInputTooLargeError } from './errors.ts'
+import { createNameRecognizer, KOREAN_NAME } from './names-recognizer.ts'
+import { normalizeForMatching } from './normalize.ts'
 import { PATTERNS } from './patterns.ts'
 import type { CompiledPattern } from './patterns.ts'
-import type { Detector, EntityCategory, Finding } from './types.ts'
-import type { ValidatorResult } from './validators.ts'
+import { tableContext } from './table-context.ts'
+import type { TableContext } from './table-context.ts'
+import type { Detector, EntityCategory, Finding, ValidatorResult } from './types.ts'
 
 export { PiiError, PiiInputTooLargeError } from './errors.ts'
 
@@ -30,6 +35,11 @@ export interface DetectorOptions {
   contextWindow?: number
   /** The compiled patterns to run. Default: the built-in patterns/*.json (PATTERNS). */
   patterns?: readonly CompiledPattern[]
+  /**
+   * Run the Korean name recognizer (names-recognizer.ts), type `korean_name`. Default: true with
+   * the built-in patterns, false when `patterns` is given.
+   */
+  koreanNames?: boolean
 }
 
 function checkNumber(name: string, value: number, min: number, max: number, integer: boolean) {
@@ -157,6 +167,8 @@ export function createDetector(options: DetectorOptions = {}): Detector {
 
   const categories = new Map<string, EntityCategory>()
   for (const p of all) categories.set(p.type, p.category)
+  const withNames = options.koreanNames ?? options.patterns === undefined
+  if (withNames) categories.set(KOREAN_NAME, 'pii')
   if (options.types) {
     const unknown = options.types.filter((t) => !categories.has(t))
     if (unknown.length > 0)
@@ -166,7 +178,10 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   }
   const enabled = new Set(options.types ?? categories.keys())
   const active = all.filter((p) => enabled.has(p.type))
-  const types = Object.freeze([...new Set(active.map((p) => p.type))])
+  const recognizeNames = withNames && enabled.has(KOREAN_NAME) ? createNameRecognizer() : undefined
+  const types = Object.freeze([
+    ...new Set([...active.map((p) => p.type), ...(recognizeNames ? [KOREAN_NAME] : [])]),
+  ])
   const runners: Runner[] = active.map((pattern) => ({
     pattern,
     context: contextFinder(pattern.context),
@@ -176,8 +191,11 @@ export function createDetector(options: DetectorOptions = {}): Detector {
 
   const gated = runners.some((r) => r.pattern.gate === 'numeric')
 
-  /** Runs one pattern over the haystack (the text, or its numeric runs) into `out`. */
-  function scan(runner: Runner, hay: Haystack, text: string, out: Finding[]) {
+  /**
+   * Runs one pattern over the haystack (the text, or its numeric runs) into `out`; `text` is the
+   * normalised text, offsets are in it.
+   */
+  function scan(runner: Runner, hay: Haystack, text: string, table: TableContext, out: Finding[]) {
     const { pattern: p, context, negative } = runner
     const re = p.regex
     re.lastIndex = 0
@@ -212,12 +230,25 @@ export function createDetector(options: DetectorOptions = {}): Detector {
         const negativeEnd = negative ? negative(window) : -1
         boosted = positive > negativeEnd
         lowered = negativeEnd > positive
+        // A value in a table column is read with its header (`여권번호` over a CSV column).
+        if (positive === -1 && negativeEnd === -1) {
+          const header = table.headerAt(start)
+          if (header) {
+            const headerPositive = context ? context(header) !== -1 : false
+            const headerNegative = negative ? negative(header) !== -1 : false
+            boosted = headerPositive && !headerNegative
+            lowered = headerNegative && !headerPositive
+          }
+        }
       }
       if (p.requireContext) {
         if (!boosted) continue
         verdict = p.validator?.(value)
         if (verdict === false) continue
       }
+      // A negative word outweighs a checksum: an order number that passes the RRN checksum is
+      // still an order number, so it falls back to the base score before being lowered.
+      if (lowered && verdict === true) verdict = undefined
       let score = verdict === true ? 1 : typeof verdict === 'number' ? verdict : p.score
       if (boosted) score = Math.min(1, score + CONTEXT_BOOST)
       if (lowered) score = Math.max(0, score - CONTEXT_BOOST)
@@ -229,20 +260,40 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   return {
     types,
     categoryOf: (type) => categories.get(type) ?? 'pii',
-    detect(text: string): Finding[] {
-      if (text.length > maxInputLength) throw new PiiInputTooLargeError(text.length, maxInputLength)
-      if (text.length === 0) return []
+    detect(original: string): Finding[] {
+      if (original.length > maxInputLength)
+        throw new PiiInputTooLargeError(original.length, maxInputLength)
+      if (original.length === 0) return []
+      const normalized = normalizeForMatching(original)
+      const text = normalized.text
       const present = findKeywords(text)
       const whole: Haystack = { text, toOriginal: (index) => index }
       const numeric = gated ? numericHaystack(text) : whole
+      const table = tableContext(text)
       const found: Finding[] = []
       for (const runner of runners) {
         // gitleaks-style prefilter (SEC-*): skip the regex when none of its keywords occurs.
         const { keywords, gate } = runner.pattern
         if (keywords.length > 0 && !keywords.some((k) => present.has(k))) continue
-        scan(runner, gate === 'numeric' ? numeric : whole, text, found)
+        scan(runner, gate === 'numeric' ? numeric : whole, text, table, found)
       }
-      return resolveOverlaps(found)
+      if (recognizeNames)
+        for (const c of recognizeNames(text, table))
+          if (c.score >= minScore)
+            found.push({
+              type: c.type,
+              start: c.start,
+              end: c.end,
+              score: c.score,
+              validated: false,
+            })
+      const kept = resolveOverlaps(found)
+      if (text === original) return kept
+      return kept.map((f) => ({
+        ...f,
+        start: normalized.toOriginalStart(f.start),
+        end: normalized.toOriginalEnd(f.end),
+      }))
     },
   }
 }

@@ -25,6 +25,17 @@ export interface Detector {
   categoryOf(type: string): EntityCategory
 }
 
+/**
+ * What a validator says about a match (PII-17 semantics, Presidio's validate_result):
+ * `true` confirmed (score 1.0, `validated`); `false` not this entity (dropped); `undefined`
+ * cannot tell (the pattern's base score stands). A number in [0, 1] (our extension) replaces the
+ * base score: a weaker or stronger form of the entity that is not confirmed.
+ */
+export type ValidatorResult = boolean | number | undefined
+
+/** Gets the matched value (the capture group when the pattern names one). */
+export type Validator = (value: string) => ValidatorResult
+
 /** What the `encrypt` policy needs: anything that turns text into an opaque token. */
 export interface TextEncryptor {
   encrypt(text: string): Promise<string>

@@ -1,17 +1,10 @@
 // Validators named by pattern definitions (`validator` in patterns/*.json): checksums, date and
 // number-range rules that confirm, keep or drop a regex match (STANDARDS PII-17 semantics).
 import { koreanName } from './names.ts'
+import type { Validator, ValidatorResult } from './types.ts'
 
-/**
- * `true`: confirmed (score 1.0, `validated`); `false`: not this entity (dropped);
- * `undefined`: cannot tell (the pattern's base score stands) — Presidio's validate_result.
- * A number in [0, 1] (our extension) replaces the base score: a weaker or stronger form of the
- * entity that is not confirmed (two-syllable Korean names).
- */
-export type ValidatorResult = boolean | number | undefined
-
-/** Gets the matched value (the capture group when the pattern names one). */
-export type Validator = (value: string) => ValidatorResult
+// The types live in types.ts, so names.ts and this file do not import each other's types.
+export type { Validator, ValidatorResult } from './types.ts'
 
 const digitsOf = (value: string) => value.replace(/\D/g, '')
 

@@ -1,0 +1,271 @@
+// Korean names in running text, tables and JSON (STANDARDS PII-10..PII-12): every Hangul word is
+// split into a candidate name and what follows it (particle, honorific, title), and scored from
+// context evidence (labels and keys, CSV headers, salutations, titles, lists) and shape evidence
+// (surname, given-name plausibility, stop words) from names.ts. One pass, linear in the text.
+import { KOREAN_NAME_RULES } from './names.ts'
+import type { KoreanNameRules } from './names.ts'
+import type { TableContext } from './table-context.ts'
+import type { Finding } from './types.ts'
+
+/** What points at a name: the context around a candidate, strongest first. */
+export type NameEvidence = 'label' | 'header' | 'title' | 'list' | 'field' | 'particle' | 'bare'
+
+/** A scored candidate (before minScore); `evidence` says why, for tests and the corpus table. */
+export interface NameCandidate extends Finding {
+  evidence: NameEvidence[]
+}
+
+/** Entity type of the findings. */
+export const KOREAN_NAME = 'korean_name'
+
+/** Hangul words; a run longer than 24 syllables is not split (no name sits in it). */
+const RUN = /(?<![가-힣])[가-힣]{2,24}(?![가-힣])/g
+/** Between a label and its value: spaces, `:`, `=`, quotes, brackets, dashes, a comma after an English salutation (at most 8). */
+const LABEL_GAP = /^[\s:=：,'"`(\[{<>|\-–—]{0,8}$/
+/** Between two names of a list (quotes allowed, for JSON arrays and CSV). */
+const LIST_GAP = /^["'` \t]*[,·・、/|;]["'` \t]*$/
+/** Particles that join two names (김철수와 이영희). */
+const JOINING = new Set(['와', '과', '랑', '이랑', '하고', '및'])
+/** What may stand right before and after a whole-field value. */
+const FIELD_EDGE = /["'`,\t|\n]/
+/** Topic and subject particles a Korean label may carry (담당자는 최민서입니다). */
+const LABEL_PARTICLES = ['은', '는', '이', '가', '께서', '으로', '로']
+/** English keys ending in `name` that hold people's names (`customer_name`, `displayName`). */
+const PERSON_NAME_KEYS = new Set(
+  'full first last given family customer client contact user member employee patient guardian owner author sender recipient receiver applicant manager staff student person holder display real kor korean kr nick'.split(
+    ' ',
+  ),
+)
+
+/** The recognizer options. */
+export interface NameRecognizerOptions {
+  /** The shape rules. Default: KOREAN_NAME_RULES from patterns/korean-names.json. */
+  rules?: KoreanNameRules
+}
+
+/** Scores the Korean-name candidates of a text; returns every candidate with a score above 0. */
+export type NameRecognizer = (text: string, table?: TableContext) => NameCandidate[]
+
+export function createNameRecognizer(options: NameRecognizerOptions = {}): NameRecognizer {
+  const rules = options.rules ?? KOREAN_NAME_RULES
+  const { data } = rules
+  const particles = new Set(data.particles)
+  const titles = new Set(data.titles)
+  const honorifics = new Set(data.honorifics)
+  const labels = new Set(data.labels)
+  const english = new Set(data.englishLabels)
+  const single = new Set(data.surnames)
+  const double = new Set(data.doubleSurnames)
+  const stop = new Set(data.stopWords)
+  const maxTitle = Math.max(
+    ...data.titles.map((t) => t.length),
+    ...data.honorifics.map((h) => h.length),
+  )
+
+  /** What follows a name inside its word: '' → none; else the evidence or undefined if nothing fits. */
+  function suffixKind(rest: string): 'none' | 'particle' | 'title' | undefined {
+    if (rest === '') return 'none'
+    if (particles.has(rest)) return rest === '님' ? 'title' : 'particle'
+    for (let len = Math.min(maxTitle, rest.length); len >= 1; len--) {
+      const head = rest.slice(0, len)
+      if (!titles.has(head) && !honorifics.has(head)) continue
+      let tail = rest.slice(len)
+      if (tail.startsWith('님') && head !== '님') tail = tail.slice(1)
+      if (tail === '' || particles.has(tail)) return 'title'
+    }
+    return undefined
+  }
+
+  const isKoreanLabel = (word: string) => {
+    for (let cut = 0; cut <= 2; cut++) {
+      // 담당자는 → 담당자; 영업담당자 → ends with 담당자.
+      let w = word
+      if (cut > 0) {
+        const particle = LABEL_PARTICLES.find((p) => p.length === cut && word.endsWith(p))
+        if (!particle) continue
+        w = word.slice(0, -cut)
+      }
+      // 입금자명, 성명란: a label with 명 (name) or 란 (field) after it.
+      if (labels.has(w) || (/[명란]$/.test(w) && labels.has(w.slice(0, -1)))) return true
+      for (let k = 2; k < w.length; k++)
+        if (labels.has(w.slice(k)) && w.length - k >= 2) return true
+    }
+    return false
+  }
+
+  const isEnglishLabel = (word: string) => {
+    const key = word.toLowerCase().replace(/[^a-z]/g, '')
+    if (key.length < 2) return false
+    if (english.has(key) || (key.endsWith('s') && english.has(key.slice(0, -1)))) return true
+    return key.endsWith('name') && PERSON_NAME_KEYS.has(key.slice(0, -4))
+  }
+
+  /** A label or salutation ends right before `start` (after the gap). */
+  function labelBefore(text: string, start: number): boolean {
+    let i = start
+    const gapStart = Math.max(0, start - 8)
+    while (i > gapStart && LABEL_GAP.test(text[i - 1]!) && text[i - 1] !== '\n') i--
+    if (!LABEL_GAP.test(text.slice(i, start))) return false
+    const end = i
+    const code = text.charCodeAt(end - 1)
+    if (code >= 0xac00 && code <= 0xd7a3) {
+      let s = end - 1
+      while (s > 0 && s > end - 12 && /[가-힣]/.test(text[s - 1]!)) s--
+      // A comma ends a Korean label's cell (이름,전화번호 is a header, not a label and a name).
+      return !text.slice(end, start).includes(',') && isKoreanLabel(text.slice(s, end))
+    }
+    let s = end
+    while (s > 0 && s > end - 32 && /[A-Za-z_.\-]/.test(text[s - 1]!)) s--
+    // A word, not the tail of a longer one (`name` in `hostname` is checked as `hostname`).
+    return s < end && isEnglishLabel(text.slice(s, end))
+  }
+
+  const headerIsLabel = (header: string | undefined) =>
+    header !== undefined &&
+    header.length > 0 &&
+    header.length <= 32 &&
+    (/^[가-힣 ]+$/.test(header) ? isKoreanLabel(header.replace(/ /g, '')) : isEnglishLabel(header))
+
+  /** The word after `index` (one space apart) is a title or honorific (김철수 과장님께). */
+  function titleAfter(text: string, index: number): boolean {
+    if (text[index] !== ' ') return false
+    let e = index + 1
+    while (e < text.length && e < index + 10) {
+      const c = text.charCodeAt(e)
+      if (c < 0xac00 || c > 0xd7a3) break
+      e++
+    }
+    if (e === index + 1 || (e < text.length && /[가-힣]/.test(text[e]!))) return false
+    return suffixKind(text.slice(index + 1, e)) === 'title'
+  }
+
+  function score(
+    surname: string,
+    given: string,
+    plausibility: number,
+    evidence: NameEvidence[],
+  ): number {
+    const strong = evidence.includes('label') || evidence.includes('header')
+    const title = evidence.includes('title')
+    let base = 0
+    if (given.length === 2 || (given.length === 1 && surname.length === 2)) {
+      const g = given.length === 1 ? 0.6 : plausibility
+      if (strong) base = 0.7 + 0.25 * g
+      else if (title) base = 0.55 + 0.35 * g
+      else if (evidence.includes('field')) base = 0.3 + 0.4 * g
+      else if (evidence.includes('particle')) base = 0.1 + 0.5 * g
+      else base = 0.05 + 0.36 * g
+    } else if (given.length === 1) {
+      // 김구: two syllables are mostly words; only a label or header makes them names.
+      if (strong) base = plausibility >= 0.5 ? 0.45 + 0.35 * plausibility : 0.3
+      else if (title) base = rules.shortNameScore + 0.25 * plausibility
+    } else if (strong || title) {
+      // Surname + three syllables (김아름다운): rare, needs context.
+      base = strong ? 0.6 : 0.35
+    }
+    const extra = evidence.filter((e) => e === 'label' || e === 'header' || e === 'title').length
+    return Math.min(0.99, base + (extra > 1 ? 0.05 * (extra - 1) : 0))
+  }
+
+  return function recognize(text, table) {
+    const out: Array<NameCandidate & { runEnd: number; joins: boolean; g: number; given: number }> =
+      []
+    RUN.lastIndex = 0
+    for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+      const word = m[0]
+      const start = m.index
+      const first = word[0]!
+      if (!single.has(first) && !double.has(word.slice(0, 2))) continue
+      // 정보은 (정보 + 은), 이상이: read as a common word and a particle unless context says name.
+      let wordReading = false
+      for (let k = 2; k < word.length && !wordReading; k++)
+        wordReading = stop.has(word.slice(0, k)) && particles.has(word.slice(k))
+      // The best split: the highest-scoring shape; longer names win ties.
+      let best: (typeof out)[number] | undefined
+      for (let length = Math.min(4, word.length); length >= 2; length--) {
+        const kind = suffixKind(word.slice(length))
+        if (kind === undefined) continue
+        const name = word.slice(0, length)
+        const parts = rules.split(name)
+        // 승인자, 이용자, 성명란: a label is not the name it introduces.
+        if (!parts || isKoreanLabel(name)) continue
+        const g = rules.givenPlausibility(parts.given)
+        const evidence: NameEvidence[] = []
+        if (kind === 'title' || (kind === 'none' && titleAfter(text, start + word.length)))
+          evidence.push('title')
+        if (labelBefore(text, start)) evidence.push('label')
+        if (table && headerIsLabel(table.headerAt(start))) evidence.push('header')
+        if (kind === 'particle') evidence.push('particle')
+        if (
+          kind === 'none' &&
+          (start === 0 || FIELD_EDGE.test(text[start - 1]!)) &&
+          (start + length === text.length || FIELD_EDGE.test(text[start + length]!))
+        )
+          evidence.push('field')
+        if (evidence.length === 0) evidence.push('bare')
+        if (wordReading && !evidence.some((e) => e === 'label' || e === 'header' || e === 'title'))
+          continue
+        const s = score(parts.surname, parts.given, g, evidence)
+        if (!best || s > best.score) {
+          const rest = word.slice(length)
+          best = {
+            type: KOREAN_NAME,
+            start,
+            end: start + length,
+            score: s,
+            validated: false,
+            evidence,
+            runEnd: start + word.length,
+            joins: JOINING.has(rest),
+            // 황보석: a two-syllable surname and one given syllable read like a full name.
+            g: parts.surname.length === 2 && parts.given.length === 1 ? 0.6 : g,
+            given: parts.surname.length + parts.given.length >= 3 ? 2 : 1,
+          }
+        }
+      }
+      if (best) out.push(best)
+    }
+    // Lists: a confident name raises the plausible names next to it (김철수, 이영희·박민수).
+    const adjacent = (a: (typeof out)[number], b: (typeof out)[number]) => {
+      const between = text.slice(a.runEnd, b.start)
+      return LIST_GAP.test(between) || (a.joins && between === ' ')
+    }
+    const raise = (from: (typeof out)[number], to: (typeof out)[number]) => {
+      if (from.score < 0.7) return
+      const lifted = to.given >= 2 ? 0.6 + 0.3 * to.g : to.g >= 0.6 ? 0.55 : 0
+      if (lifted > to.score) {
+        to.score = lifted
+        if (!to.evidence.includes('list')) to.evidence.push('list')
+      }
+    }
+    // A list of plausible names is itself evidence (김민준, 이서윤, 박지호).
+    for (let i = 0; i < out.length;) {
+      let j = i + 1
+      while (j < out.length && adjacent(out[j - 1]!, out[j]!)) j++
+      const chain = out.slice(i, j)
+      if (chain.length >= 2 && chain.every((c) => c.given >= 2 && c.g >= 0.5))
+        for (const c of chain) {
+          const lifted = 0.3 + 0.35 * c.g
+          if (lifted > c.score) {
+            c.score = lifted
+            c.evidence.push('list')
+          }
+        }
+      i = j
+    }
+    for (let i = 1; i < out.length; i++)
+      if (adjacent(out[i - 1]!, out[i]!)) raise(out[i - 1]!, out[i]!)
+    for (let i = out.length - 2; i >= 0; i--)
+      if (adjacent(out[i]!, out[i + 1]!)) raise(out[i + 1]!, out[i]!)
+    return out
+      .filter((c) => c.score > 0)
+      .map(({ type, start, end, score, validated, evidence }) => ({
+        type,
+        start,
+        end,
+        score,
+        validated,
+        evidence,
+      }))
+  }
+}
