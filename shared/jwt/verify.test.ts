@@ -140,6 +140,15 @@ test('JW-4/JW-8: aud must contain this resource server (no trailing slash, not a
   assert.equal(both.aud, ['https://x.test', AUDIENCE])
 })
 
+test('JW-4: with several audiences, aud must name at least one of them', async () => {
+  const v = verifier({ audience: [AUDIENCE, 'https://api.example.test/mcp'] })
+  assert.is((await v.verify(hs(claims()))).aud, AUDIENCE)
+  const other = await v.verify(hs(claims({ aud: 'https://api.example.test/mcp' })))
+  assert.is(other.aud, 'https://api.example.test/mcp')
+  await rejects(v.verify, hs(claims({ aud: 'https://x.test' })), 'claim_invalid', 'aud')
+  await rejects(v.verify, hs(claims({ aud: [`${AUDIENCE}/`] })), 'claim_invalid', 'aud')
+})
+
 test('JW-1/JW-6: alg none, RS256, HS512 and HS384 are rejected', async () => {
   const v = verifier()
   const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`
@@ -394,6 +403,8 @@ test('construction refuses weak or unusable keys and bad options (JW-7)', () => 
   )
   throwsCode(() => verifier({ issuer: '' }), JwtConfigError, /issuer/)
   throwsCode(() => verifier({ audience: '' }), JwtConfigError, /audience/)
+  throwsCode(() => verifier({ audience: [] }), JwtConfigError, /audience/)
+  throwsCode(() => verifier({ audience: ['https://a.test', ''] }), JwtConfigError, /audience/)
   throwsCode(() => verifier({ clockToleranceSeconds: -1 }), JwtConfigError, /clockTolerance/)
   throwsCode(() => verifier({ clockToleranceSeconds: 301 }), JwtConfigError, /clockTolerance/)
   throwsCode(() => verifier({ clockToleranceSeconds: NaN }), JwtConfigError, /clockTolerance/)

@@ -32,8 +32,12 @@ export type VerificationKey =
 export interface VerifyOptions {
   /** Expected `iss`, compared exactly (RFC 9068 §4, JW-4). */
   issuer: string
-  /** This resource server's identifier; `aud` must be it or an array containing it (JW-4, JW-8). */
-  audience: string
+  /**
+   * This resource server's identifier; `aud` must be it or an array containing it (JW-4, JW-8).
+   * Several identifiers (the authorization server inspecting the tokens it issued for each of
+   * its resources): `aud` must name at least one of them (jose's multi-audience check).
+   */
+  audience: string | readonly string[]
   /** Verification key; HS256 secret, local key/JWKS or remote JWKS URL (ES256). */
   key: VerificationKey
   /** Leeway for `exp`, `nbf` and future `iat`, in seconds, 0–300 (JW-9). Default 30. */
@@ -266,7 +270,7 @@ function checkClaims(claims: Record<string, unknown>, nowSeconds: number, tolera
  * order: compact JWS shape; `alg` is the key's one algorithm (rejects `none`, RS256, HS512: JW-6);
  * no `jku`/`x5u`/`jwk`/`x5c`, `kid` only selects among configured keys (JW-8); signature (JW-4);
  * `typ` is `at+jwt` or `application/at+jwt` (JW-4); required claims iss, sub, aud, exp, iat, jti,
- * client_id (JW-2); `iss` exact; `aud` contains `audience`; `exp`/`nbf` with leeway (JW-9);
+ * client_id (JW-2); `iss` exact; `aud` contains `audience` (or one of them); `exp`/`nbf` with leeway (JW-9);
  * claim types. Every failure is an `AccessTokenError` (RS-4 → `invalid_token`).
  */
 export function createAccessTokenVerifier(options: VerifyOptions): AccessTokenVerifier {
@@ -278,7 +282,9 @@ export function createAccessTokenVerifier(options: VerifyOptions): AccessTokenVe
     allowInsecureJwksUrl = false,
   } = options
   if (!nonEmpty(issuer)) throw new JwtConfigError('issuer must be a non-empty string')
-  if (!nonEmpty(audience)) throw new JwtConfigError('audience must be a non-empty string')
+  const audiences = typeof audience === 'string' ? [audience] : [...(audience ?? [])]
+  if (audiences.length === 0 || !audiences.every(nonEmpty))
+    throw new JwtConfigError('audience must be a non-empty string or a list of them')
   if (
     typeof clockToleranceSeconds !== 'number' ||
     !Number.isFinite(clockToleranceSeconds) ||
@@ -311,7 +317,7 @@ export function createAccessTokenVerifier(options: VerifyOptions): AccessTokenVe
         const checks: JWTVerifyOptions = {
           algorithms,
           issuer,
-          audience,
+          audience: audiences,
           typ: ACCESS_TOKEN_TYP,
           requiredClaims,
           clockTolerance: clockToleranceSeconds,
