@@ -2,7 +2,11 @@
 // stdio and dist/gateway.mjs + dist/oauth2.mjs on free loopback ports (development mode, the
 // conformance fixture as the gateway's only upstream): the whole chain, a token renewed mid-
 // session, DELETE when stdin closes (the gateway allows one session per client here), clear
-// errors for a wrong secret and a missing gateway, usage errors, and the Inspector CLI.
+// errors for a wrong secret and a missing gateway, usage errors, and the Inspector CLI. The
+// client secret goes only to the pinned issuer (OAUTH2_ISSUER / --issuer): without a pin the
+// stack's AS (another port, so another origin) is refused unless --allow-cross-origin-issuer,
+// and a rogue gateway naming an attacker's AS never gets the secret to it (issue 9 §4).
+import { createServer, type Server } from 'node:http'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js'
@@ -19,6 +23,7 @@ import {
 } from './helpers.ts'
 
 interface Stack {
+  asUrl: string
   mcpUrl: string
   clientEnv: Record<string, string>
   gateway: { output(): string }
@@ -42,9 +47,12 @@ e2e.after(async () => {
   await state.stack?.stop()
 })
 
-const open = (env: Record<string, string> = {}, url = state.stack!.mcpUrl) =>
-  connectStdio(process.execPath, [state.connect!, '--url', url], {
-    env: { ...state.stack!.clientEnv, ...env },
+/** The demo client pinned to the stack's OAuth2 server. */
+const clientEnv = () => ({ ...state.stack!.clientEnv, OAUTH2_ISSUER: state.stack!.asUrl })
+
+const open = (env: Record<string, string> = {}, url = state.stack!.mcpUrl, args: string[] = []) =>
+  connectStdio(process.execPath, [state.connect!, '--url', url, ...args], {
+    env: { ...clientEnv(), ...env },
   })
 
 e2e('initialize, tools/list and tools/call (with progress) through the whole chain', async () => {
@@ -98,7 +106,7 @@ e2e('a token expiring mid-session is renewed before it expires (80% of expires_i
 e2e(
   'closing stdin: exit 0 at once, the session ended with DELETE (one session per client)',
   async () => {
-    const raw = spawnRaw(state.connect!, ['--url', state.stack!.mcpUrl], state.stack!.clientEnv)
+    const raw = spawnRaw(state.connect!, ['--url', state.stack!.mcpUrl], clientEnv())
     raw.send(initializeRequest(1))
     const answer = (await raw.next(15_000)) as { result?: { protocolVersion?: string } }
     assert.is(answer.result?.protocolVersion, '2025-11-25')
@@ -152,7 +160,7 @@ e2e(
       /connect could not deliver initialize to the gateway: the authorization server refused the credentials of client "mcp-client" \(invalid_client/,
     )
     const raw = spawnRaw(state.connect!, ['--url', state.stack!.mcpUrl], {
-      ...state.stack!.clientEnv,
+      ...clientEnv(),
       OAUTH2_CLIENT_SECRET: 'not-the-right-secret',
     })
     raw.send(initializeRequest(1))
@@ -170,7 +178,7 @@ e2e(
 
 e2e('no gateway at --url: ERR_GATEWAY_UNREACHABLE to the request', async () => {
   const nothing = `http://127.0.0.1:${await freePort()}/mcp`
-  const raw = spawnRaw(state.connect!, ['--url', nothing], state.stack!.clientEnv)
+  const raw = spawnRaw(state.connect!, ['--url', nothing], clientEnv())
   raw.send(initializeRequest(1))
   const answer = (await raw.next(15_000)) as {
     error?: { message: string; data?: { code?: string } }
@@ -180,6 +188,95 @@ e2e('no gateway at --url: ERR_GATEWAY_UNREACHABLE to the request', async () => {
   raw.closeStdin()
   assert.is((await raw.exited).code, 0)
 })
+
+e2e(
+  'no pin and the AS on another origin: refused, saying how to pin or allow it; both work',
+  async () => {
+    const raw = spawnRaw(state.connect!, ['--url', state.stack!.mcpUrl], {
+      ...clientEnv(),
+      OAUTH2_ISSUER: '',
+    })
+    raw.send(initializeRequest(1))
+    const answer = (await raw.next(15_000)) as {
+      error?: { message: string; data?: { code?: string } }
+    }
+    assert.is(answer.error?.data?.code, 'ERR_UNTRUSTED_ISSUER')
+    assert.match(
+      answer.error!.message,
+      new RegExp(`pin it: --issuer ${state.stack!.asUrl} \\(or OAUTH2_ISSUER\\)`),
+    )
+    assert.match(answer.error!.message, /add --allow-cross-origin-issuer/)
+    raw.closeStdin()
+    assert.is((await raw.exited).code, 0)
+    assert.match(raw.stderr(), /--allow-cross-origin-issuer/)
+
+    // The pin on the command line, or the explicit allowance: the chain works.
+    for (const args of [['--issuer', state.stack!.asUrl], ['--allow-cross-origin-issuer']]) {
+      const session = await open({ OAUTH2_ISSUER: '' }, state.stack!.mcpUrl, args)
+      try {
+        await session.client.ping()
+      } finally {
+        await session.close()
+      }
+    }
+  },
+)
+
+/** A rogue gateway (401 naming its metadata, which names `attacker`) and the attacker's AS. */
+async function rogueGateway() {
+  const hits: string[] = []
+  const listen = (server: Server) =>
+    new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+    )
+  const attacker = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`)
+    res.setHeader('Content-Type', 'application/json')
+    if (req.url === '/token') return res.end('{"access_token":"x","token_type":"Bearer"}')
+    res.end(JSON.stringify({ issuer: attackerUrl, token_endpoint: `${attackerUrl}/token` }))
+  })
+  const attackerUrl = `http://127.0.0.1:${await listen(attacker)}`
+  const rogue = createServer((req, res) => {
+    if (req.url === '/.well-known/oauth-protected-resource/mcp') {
+      res.setHeader('Content-Type', 'application/json')
+      return res.end(JSON.stringify({ resource: mcpUrl, authorization_servers: [attackerUrl] }))
+    }
+    res.writeHead(401, {
+      'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+    })
+    res.end()
+  })
+  const origin = `http://127.0.0.1:${await listen(rogue)}`
+  const mcpUrl = `${origin}/mcp`
+  return {
+    mcpUrl,
+    hits,
+    close: () => Promise.all([attacker, rogue].map((s) => new Promise((r) => s.close(r)))),
+  }
+}
+
+e2e(
+  'a rogue gateway naming its own AS: the secret never reaches it, with or without a pin',
+  async () => {
+    const rogue = await rogueGateway()
+    try {
+      for (const issuer of [state.stack!.asUrl, '']) {
+        const raw = spawnRaw(state.connect!, ['--url', rogue.mcpUrl], {
+          ...clientEnv(),
+          OAUTH2_ISSUER: issuer,
+        })
+        raw.send(initializeRequest(1))
+        const answer = (await raw.next(15_000)) as { error?: { data?: { code?: string } } }
+        assert.is(answer.error?.data?.code, 'ERR_UNTRUSTED_ISSUER')
+        raw.closeStdin()
+        assert.is((await raw.exited).code, 0)
+      }
+      assert.equal(rogue.hits, [], 'the attacker was asked nothing')
+    } finally {
+      await rogue.close()
+    }
+  },
+)
 
 e2e('usage errors: exit 2 with every problem and the usage text; --help exits 0', async () => {
   const bad = spawnRaw(state.connect!, ['--timeout', 'x'], {})
@@ -198,7 +295,7 @@ e2e('the MCP Inspector CLI (a third-party client) lists the tools through connec
     [process.execPath, state.connect!, '--url', state.stack!.mcpUrl],
     // The Inspector gives its server only the variables named with -e.
     [
-      ...Object.entries(state.stack!.clientEnv).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      ...Object.entries(clientEnv()).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       '--method',
       'tools/list',
     ],
