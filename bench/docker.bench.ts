@@ -7,9 +7,9 @@
 // Run: npm run build && npm run bench -- docker
 import { spawn } from 'node:child_process'
 import { freePort } from '../test/support/ports.ts'
-import { ensureBaseImage, ensureEngine, docker, BASE_IMAGE } from '../test/docker/engine.ts'
-import { entryTarget, readCursorEntries } from '../test/docker/cursor.ts'
-import { buildImage } from '../test/docker/image.ts'
+import { ensureBaseImage, ensureEngine, docker, BASE_IMAGE } from '../test/support/docker/engine.ts'
+import { entryTarget, readCursorEntries } from '../test/support/docker/cursor.ts'
+import { buildImage } from '../test/support/docker/image.ts'
 import { report } from './report.ts'
 
 const IMAGE = 'mcp-docker:bench'

@@ -1,6 +1,6 @@
 // Processes inside a container as the host sees them (`docker top`), to prove that exec'd servers
 // run as 65532 and leave nothing behind.
-import { docker } from './engine.ts'
+import { docker } from '../support/docker/engine.ts'
 
 export interface ContainerProcess {
   uid: number

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { bundlePath } from '../support/bundle.ts'
-import { docker, ensureBaseImage, ensureEngine, run } from './engine.ts'
+import { docker, ensureBaseImage, ensureEngine, run } from '../support/docker/engine.ts'
 
 const CONTAINER_FILES = [
   'fernet_keys',

@@ -15,11 +15,22 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { SignJWT } from 'jose'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { entryForStack, entryTarget, readCursorEntries, SAMPLE_CALLS } from './cursor.ts'
-import { BASE_IMAGE, docker, root, run } from './engine.ts'
-import { isImageFile, REQUIRED_BUNDLES } from './image.ts'
+import {
+  entryForStack,
+  entryTarget,
+  readCursorEntries,
+  SAMPLE_CALLS,
+} from '../support/docker/cursor.ts'
+import { BASE_IMAGE, docker, root, run } from '../support/docker/engine.ts'
+import { isImageFile, REQUIRED_BUNDLES } from '../support/docker/image.ts'
 import { bundleProcesses, containerProcesses, waitNoBundleProcess } from './processes.ts'
-import { SERVICES, startStack, TEST_IMAGE, type ServiceName, type Stack } from './stack.ts'
+import {
+  SERVICES,
+  startStack,
+  TEST_IMAGE,
+  type ServiceName,
+  type Stack,
+} from '../support/docker/stack.ts'
 
 const it = suite('docker stack')
 let stack: Stack | undefined
@@ -518,7 +529,7 @@ it('.cursor/mcp.json: every entry, started as Cursor would, initializes, lists a
   for (const entry of entries) {
     const sample = SAMPLE_CALLS[entry.name]
     if (!sample)
-      throw new Error(`no sample call for entry "${entry.name}" in test/docker/cursor.ts`)
+      throw new Error(`no sample call for entry "${entry.name}" in test/support/docker/cursor.ts`)
     const target = entryTarget(entry)
     assert.ok(existsSync(join(root, 'dist', `${target.bundle}.mjs`)), `dist/${target.bundle}.mjs`)
     // Host entries (connect): the same command, args and env, with the stack's gateway port and

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../support/ports.ts'
+import { freePort } from '../ports.ts'
 import { composeCommand, docker, ensureBaseImage, ensureEngine, root, run } from './engine.ts'
 import { snapshotContext } from './image.ts'
 

@@ -12,7 +12,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bundlePath } from '../support/bundle.ts'
+import { bundlePath } from '../bundle.ts'
 import { docker, root } from './engine.ts'
 
 /** Bundles the stack and `.cursor/mcp.json` use; the snapshot must hold all of them. */

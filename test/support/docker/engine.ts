@@ -4,7 +4,7 @@
 // silent skip (DESIGN.md §5).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, openSync, readFileSync } from 'node:fs'
-import { root } from '../support/bundle.ts'
+import { root } from '../bundle.ts'
 
 export { root }
 
