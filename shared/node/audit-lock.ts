@@ -1,7 +1,8 @@
 // One writer per audit log: an O_EXCL lock file beside it with the writer's pid, stale locks taken over.
 import { readFileSync } from 'node:fs'
-import { open, readFile, rm, stat, utimes } from 'node:fs/promises'
+import { mkdir, open, readFile, rm, stat, utimes } from 'node:fs/promises'
 import { hostname } from 'node:os'
+import { dirname } from 'node:path'
 import { AuditError } from '../audit/errors.ts'
 
 /** A held lock. */
@@ -66,6 +67,7 @@ export async function lockAuditLog(
   const me: LockInfo = { pid: process.pid, host: hostname() }
   const start = startTimeOf(process.pid)
   if (start) me.start = start
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const file = await open(path, 'wx', 0o600)
