@@ -118,7 +118,7 @@ export async function startToolRuntime(
   if (problems.size === 0) {
     if (auditPath) {
       try {
-        audit = await openAuditFileLog({ path: auditPath, scrub })
+        audit = await openAuditFileLog({ path: auditPath, scrub, env })
       } catch (error) {
         problems.add(`AUDIT_LOG_FILE: cannot open ${auditPath} (${errorCode(error)})`)
       }

@@ -110,11 +110,11 @@ async function registeredClients(
   return clients
 }
 
-async function auditLog(config: OAuth2Config): Promise<AuditLog> {
+async function auditLog(config: OAuth2Config, env: Env): Promise<AuditLog> {
   if (config.auditLogFile === undefined) {
     return createAuditLog({ sinks: [createStreamSink(process.stderr)], digest: sha256Hex })
   }
-  const log = await openAuditFileLog({ path: config.auditLogFile })
+  const log = await openAuditFileLog({ path: config.auditLogFile, env })
   try {
     await log.sink.open()
   } catch (error) {
@@ -170,7 +170,7 @@ export async function bootstrap(env: Env): Promise<Bootstrapped> {
   const clients = await collect(() => registeredClients(config, notices))
   const revocations =
     problems.size === 0 ? await collect(() => revocationFile(config, notices)) : undefined
-  const audit = problems.size === 0 ? await collect(() => auditLog(config)) : undefined
+  const audit = problems.size === 0 ? await collect(() => auditLog(config, env)) : undefined
   if (problems.size > 0) await revocations?.close()
   problems.throwIfAny()
   return {
