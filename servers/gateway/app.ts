@@ -1,11 +1,13 @@
 // The gateway as a Web-standard Hono app: createApp(config, deps), no globals. /mcp (Streamable
 // HTTP behind Origin/Host checks, bearer auth, rate limit, revocation), RFC 9728 metadata,
-// /health and /ready; errors mapped in one place.
+// /health and /ready; errors mapped in one place. A revocation the gateway learns of ends that
+// token's streams and sessions.
 import { Hono } from 'hono'
 import { jsonErrorHandler, jsonNotFound } from '../../shared/http/error-handler.ts'
 import type { AuditRecorder } from '../../shared/mcp/guard.ts'
 import type { GatewayPrincipal } from './auth/principal.ts'
 import type { RevocationCheck } from './auth/revocation.ts'
+import { createRevocationWatch } from './auth/revocation-watch.ts'
 import type { Catalog } from './catalog.ts'
 import { gatewayBearer, revocationGuard, type GatewayEnv } from './http/auth.ts'
 import { clientRateLimit } from './http/client-rate-limit.ts'
@@ -33,6 +35,10 @@ export interface AppConfig {
     requestsPerMinute: number
     /** Largest request body, bytes. */
     maxBodyBytes: number
+    /** Most tools/call in flight per client (enforced by `deps.sessions`; named in its 429). */
+    maxCallsInFlightPerClient: number
+    /** How long a revocation answer is reused, seconds: the tokens of open streams are re-checked this often (at least every 5 s). Default 30. */
+    revocationCacheSeconds?: number
   }
   /** PRM `resource_name`. Default `mcp-docker gateway`. */
   resourceName?: string
@@ -59,6 +65,16 @@ export interface AppDeps {
 
 export function createApp(config: AppConfig, deps: AppDeps): Hono {
   const metadataUrl = resourceMetadataUrl(config.resource)
+  // RFC 7009 §2 / RV-5: once the gateway learns a token is revoked (an introspection answer, also
+  // for a token only holding a stream open), its streams and the sessions it opened end.
+  const watch = deps.revocation
+    ? createRevocationWatch({
+        check: deps.revocation,
+        everyMs: Math.max(config.limits.revocationCacheSeconds ?? 30, 5) * 1000,
+        ...(deps.clock ? { clock: deps.clock } : {}),
+      })
+    : undefined
+  deps.revocation?.onRevoked((jti) => void deps.sessions.revoke(jti))
   const app = new Hono<GatewayEnv>()
   app.onError(
     jsonErrorHandler(deps.onUnexpectedError ? { onUnexpected: deps.onUnexpectedError } : {}),
@@ -95,8 +111,10 @@ export function createApp(config: AppConfig, deps: AppDeps): Hono {
       audit: deps.audit,
       guards,
       maxBodyBytes: config.limits.maxBodyBytes,
+      maxCallsInFlight: config.limits.maxCallsInFlightPerClient,
       resourceMetadataUrl: metadataUrl,
       ...(deps.clock ? { clock: deps.clock } : {}),
+      ...(watch ? { onStreamOpen: watch.watch } : {}),
     }),
   )
   app.route(

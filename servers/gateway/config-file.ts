@@ -73,10 +73,22 @@ export interface Limits {
   connectTimeoutSeconds: number
   /** A session without requests for this long is closed, seconds. Default 1800. */
   sessionIdleSeconds: number
-  /** Most sessions at once; more → 503. Default 1000. */
+  /**
+   * Most sessions at once. Default 1000. At the cap, an idle session (no call in flight, no open
+   * stream) of the client holding the most sessions is closed to make room; 503 only when none
+   * is idle.
+   */
   maxSessions: number
-  /** Most sessions of one client id at once; more → 429. Default 100. */
+  /**
+   * Most sessions of one client id at once; more → 429. Default 32: well below `maxSessions`,
+   * so a few clients cannot take every session. At most `maxSessions`.
+   */
   maxSessionsPerClient: number
+  /**
+   * Most tools/call requests of one client id in flight at once, over all its sessions; more →
+   * 429 (JSON-RPC error, Retry-After: 1). Default 16.
+   */
+  maxCallsInFlightPerClient: number
   /** HTTP requests per minute per client id on /mcp; more → 429. 0 disables. Default 1200. */
   requestsPerMinute: number
   /** Largest request body, bytes; more → 413. Default 4 MiB. */
@@ -91,7 +103,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   connectTimeoutSeconds: 15,
   sessionIdleSeconds: 1800,
   maxSessions: 1000,
-  maxSessionsPerClient: 100,
+  maxSessionsPerClient: 32,
+  maxCallsInFlightPerClient: 16,
   requestsPerMinute: 1200,
   maxBodyBytes: 4 * 1024 * 1024,
   revocationCacheSeconds: 30,
@@ -152,6 +165,7 @@ const LimitsSchema = v.strictObject({
   sessionIdleSeconds: v.optional(int(10, 86_400)),
   maxSessions: v.optional(int(1, 100_000)),
   maxSessionsPerClient: v.optional(int(1, 100_000)),
+  maxCallsInFlightPerClient: v.optional(int(1, 10_000)),
   requestsPerMinute: v.optional(int(0, 1_000_000)),
   maxBodyBytes: v.optional(int(1024, 64 * 1024 * 1024)),
   revocationCacheSeconds: v.optional(int(0, 300)),

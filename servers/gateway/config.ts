@@ -33,6 +33,12 @@ export interface ChildDefaults {
 export interface Builtins {
   inProcess: readonly string[]
   children: Readonly<Record<string, ChildDefaults>>
+  /**
+   * Default extra scopes per tool (its own name) of a built-in server, by server name (e.g.
+   * `security`: `audit.read` for the audit tools). The file's `toolScopes` of a tool replace its
+   * default (`[]` lifts it). Default none.
+   */
+  toolScopes?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>
 }
 
 /** What `readGatewayConfig` needs from its runtime. */
@@ -224,9 +230,17 @@ export function readGatewayConfig(env: Env, sources: ConfigSources): GatewayConf
   const limitsProblemsStart = problems.size
   const file = readFile(raw('GATEWAY_CONFIG_FILE'), sources, problems)
   const limits: Limits = { ...DEFAULT_LIMITS, ...file?.limits }
-  if (problems.size === limitsProblemsStart && limits.maxCallSeconds < limits.callTimeoutSeconds)
+  // A smaller global cap lowers the default per-client cap with it.
+  if (file?.limits?.maxSessionsPerClient === undefined)
+    limits.maxSessionsPerClient = Math.min(limits.maxSessionsPerClient, limits.maxSessions)
+  const fileRead = problems.size === limitsProblemsStart
+  if (fileRead && limits.maxCallSeconds < limits.callTimeoutSeconds)
     problems.add(
       'GATEWAY_CONFIG_FILE: limits.maxCallSeconds must be at least limits.callTimeoutSeconds',
+    )
+  if (fileRead && limits.maxSessionsPerClient > limits.maxSessions)
+    problems.add(
+      'GATEWAY_CONFIG_FILE: limits.maxSessionsPerClient must be at most limits.maxSessions (keep it well below, so one client cannot take every session)',
     )
   if (revocation === 'introspect') {
     const credentials = clientCredentials(raw, secret)
@@ -376,6 +390,18 @@ function listOf(
   return items
 }
 
+/** A built-in server's default tool scopes (copied), for the tools its allow-list keeps. */
+function defaultToolScopes(
+  builtins: Builtins,
+  server: string,
+  allowed: readonly string[] | undefined,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [tool, scopes] of Object.entries(builtins.toolScopes?.[server] ?? {}))
+    if (!allowed || allowed.includes(tool)) out[tool] = [...scopes]
+  return out
+}
+
 /** Built-ins (enabled per `defaultServers` and the file) then the file's own child servers. */
 function resolveServers(
   file: GatewayFile | undefined,
@@ -429,7 +455,10 @@ function resolveServers(
       ...(entry.cwd !== undefined ? { cwd: entry.cwd } : {}),
       ...(entry.tools ? { tools: [...entry.tools] } : {}),
       scopes: [...(entry.scopes ?? [])],
-      toolScopes: { ...entry.toolScopes },
+      toolScopes: {
+        ...defaultToolScopes(sources.builtins, name, entry.tools),
+        ...entry.toolScopes,
+      },
       callTimeoutMs: (entry.callTimeoutSeconds ?? limits.callTimeoutSeconds) * 1000,
     })
   }

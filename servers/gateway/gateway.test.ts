@@ -13,7 +13,11 @@ const CLIENTS = 50
 
 test(`${CLIENTS} concurrent clients: own sessions, results, identities and notifications`, async () => {
   const port = await freePort()
-  const h = await makeHarness({ env: { GATEWAY_ALLOWED_HOSTS: `127.0.0.1:${port}` } })
+  const h = await makeHarness({
+    env: { GATEWAY_ALLOWED_HOSTS: `127.0.0.1:${port}` },
+    // Half the clients share each client id: let all their calls run at once.
+    file: { limits: { maxCallsInFlightPerClient: CLIENTS } },
+  })
   const server = await serveNode({
     fetch: h.gateway.app.fetch,
     port,

@@ -142,6 +142,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     idleMs: config.limits.sessionIdleSeconds * 1000,
     maxSessions: config.limits.maxSessions,
     maxPerClient: config.limits.maxSessionsPerClient,
+    maxCallsPerClient: config.limits.maxCallsInFlightPerClient,
     clock,
   })
 

@@ -29,11 +29,16 @@ export interface TestAppOptions {
   address?: string
   /** Saved revocations and their store (AppDeps.revocations). Default none. */
   revocations?: AppDeps['revocations']
+  /** More clients besides TEST_CLIENTS (id → [secret, scopes, audiences]). Default none. */
+  clients?: Record<string, [string, string[], string[]]>
 }
 
 export async function makeTestApp(options: TestAppOptions = {}) {
   const clients: RegisteredClient[] = []
-  for (const [clientId, [secret, scopes, audiences]] of Object.entries(TEST_CLIENTS)) {
+  for (const [clientId, [secret, scopes, audiences]] of Object.entries({
+    ...TEST_CLIENTS,
+    ...options.clients,
+  })) {
     clients.push({ clientId, secretHash: await hashClientSecret(secret), scopes, audiences })
   }
   const events: AuditEvent[] = []
@@ -76,7 +81,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
 
   /** A token for `id` (its test secret) with extra form parameters; throws unless 200. */
   const token = async (id = 'mcp-client', extra = ''): Promise<string> => {
-    const secret = TEST_CLIENTS[id]![0]
+    const secret = (options.clients?.[id] ?? TEST_CLIENTS[id])![0]
     const res = await post('/oauth2/token', `grant_type=client_credentials${extra}`, [id, secret])
     if (res.status !== 200)
       throw new Error(`token request failed: ${res.status} ${await res.text()}`)

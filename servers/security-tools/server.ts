@@ -13,6 +13,7 @@ import { testPiiDetection } from './tools/test-pii-detection.ts'
 
 export type { SecurityToolsDeps } from './deps.ts'
 export { NO_AUDIT_FILE, type AuditReader } from './audit-reader.ts'
+export { AUDIT_READ_SCOPE, SECURITY_TOOL_SCOPES } from './scopes.ts'
 
 /** Every tool of this server, in `tools/list` order, bound to `deps`. */
 export function securityTools(deps: SecurityToolsDeps): Tool[] {

@@ -165,6 +165,32 @@ test('the revocation check caches answers, coalesces questions and fails closed 
   )
 })
 
+test('onRevoked: listeners hear of a revocation once, when the AS first calls the token inactive', async () => {
+  let answer: TokenStatus = 'active'
+  const now = 1_000_000
+  const check = createRevocationCheck({
+    cacheMs: 0,
+    clock: () => now,
+    introspect: async () => answer,
+  })
+  const heard: string[] = []
+  const stop = check.onRevoked((jti) => heard.push(jti))
+  check.onRevoked(() => {
+    throw new Error('a failing listener changes nothing')
+  })
+  const exp = now / 1000 + 60
+  assert.is(await check.check('t', 'j1', exp), 'active')
+  assert.equal(heard, [])
+  answer = 'inactive'
+  assert.is(await check.check('t', 'j1', exp), 'revoked')
+  assert.is(await check.check('t', 'j1', exp), 'revoked')
+  assert.is(await check.check('u', 'j2', exp), 'revoked', 'never seen, already revoked')
+  assert.equal(heard, ['j1', 'j2'])
+  stop()
+  assert.is(await check.check('v', 'j3', exp), 'revoked')
+  assert.equal(heard, ['j1', 'j2'], 'removed listener')
+})
+
 test('cacheMs 0 asks every time; maxEntries bounds the memory', async () => {
   let asked = 0
   const check = createRevocationCheck({

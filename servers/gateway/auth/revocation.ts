@@ -5,6 +5,8 @@
 // When the AS cannot be reached: a token never checked before is refused for now (fail closed,
 // 503); a token the AS called active before keeps its last answer until the AS answers again
 // (nobody can revoke while the AS is down). A revoked token stays revoked until its `exp`.
+// Listeners learn of each revocation once, when the AS first calls the token inactive (the
+// gateway then ends that token's streams and sessions).
 
 /** The AS's answer about one token. */
 export type TokenStatus = 'active' | 'inactive'
@@ -98,6 +100,11 @@ export type RevocationVerdict = 'active' | 'revoked' | 'unavailable'
 export interface RevocationCheck {
   /** The status of the token `jti` (expiring at `exp`, seconds) whose text is `token`. */
   check(token: string, jti: string, exp: number): Promise<RevocationVerdict>
+  /**
+   * Calls `listener(jti)` when the AS first answers that a token it knew as active (or never
+   * asked about) is inactive. Returns the function that removes the listener.
+   */
+  onRevoked(listener: (jti: string) => void): () => void
   /** Token ids remembered. */
   readonly size: number
 }
@@ -114,6 +121,7 @@ export function createRevocationCheck(options: RevocationCheckOptions): Revocati
   const maxEntries = options.maxEntries ?? 10_000
   const entries = new Map<string, Entry>()
   const asking = new Map<string, Promise<RevocationVerdict>>()
+  const listeners = new Set<(jti: string) => void>()
 
   const remember = (jti: string, entry: Entry) => {
     entries.delete(jti)
@@ -124,7 +132,16 @@ export function createRevocationCheck(options: RevocationCheckOptions): Revocati
   const ask = async (token: string, jti: string, exp: number): Promise<RevocationVerdict> => {
     try {
       const status = await options.introspect(token)
+      const before = entries.get(jti)?.status
       remember(jti, { status, checkedAt: clock(), expiresAt: exp * 1000 })
+      if (status === 'inactive' && before !== 'inactive')
+        for (const listener of [...listeners]) {
+          try {
+            listener(jti)
+          } catch {
+            // a listener's failure must not change the verdict
+          }
+        }
       return status === 'active' ? 'active' : 'revoked'
     } catch (error) {
       const unavailable =
@@ -140,6 +157,10 @@ export function createRevocationCheck(options: RevocationCheckOptions): Revocati
   return {
     get size() {
       return entries.size
+    },
+    onRevoked(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
     },
     async check(token, jti, exp) {
       const now = clock()

@@ -9,7 +9,13 @@ import { readSecret } from '../../../shared/node/env.ts'
 import { createToolRuntime, type ToolRuntime } from '../../../shared/node/tool-runtime.ts'
 import { readGatewayConfig, type Env, type GatewayConfig } from '../config.ts'
 import type { InProcessFactory } from '../gateway.ts'
-import { bundleDir, defaultChildren, IN_PROCESS_NAMES, inProcessServers } from './builtins.ts'
+import {
+  BUILTIN_TOOL_SCOPES,
+  bundleDir,
+  defaultChildren,
+  IN_PROCESS_NAMES,
+  inProcessServers,
+} from './builtins.ts'
 
 export interface Bootstrapped {
   config: GatewayConfig
@@ -32,7 +38,11 @@ export async function bootstrap(env: Env, moduleUrl: string): Promise<Bootstrapp
     readGatewayConfig(env, {
       readSecret,
       readTextFile: (path) => readFileSync(path, 'utf8'),
-      builtins: { inProcess: IN_PROCESS_NAMES, children: defaultChildren(bundleDir(moduleUrl)) },
+      builtins: {
+        inProcess: IN_PROCESS_NAMES,
+        children: defaultChildren(bundleDir(moduleUrl)),
+        toolScopes: BUILTIN_TOOL_SCOPES,
+      },
     }),
   )
   let runtime: ToolRuntime | undefined

@@ -11,7 +11,10 @@ import {
   readOAuth2ToolsConfig,
 } from '../../oauth2-tools/server.ts'
 import { createAuditFileReader } from '../../../shared/node/audit-file-reader.ts'
-import { createServer as createSecurityServer } from '../../security-tools/server.ts'
+import {
+  createServer as createSecurityServer,
+  SECURITY_TOOL_SCOPES,
+} from '../../security-tools/server.ts'
 import type { ChildDefaults, Env } from '../config.ts'
 import type { InProcessFactory } from '../gateway.ts'
 
@@ -45,6 +48,12 @@ export function inProcessServers(runtime: ToolRuntime, env: Env): Record<string,
 
 /** Names of the in-process servers, in listing order (what the configuration may name). */
 export const IN_PROCESS_NAMES = ['security', 'oauth2', 'example'] as const
+
+/**
+ * Default extra scopes of built-in servers' tools: the audit tools of `security` need
+ * `audit.read` (they show every client's calls). GATEWAY_CONFIG_FILE `toolScopes` override them.
+ */
+export const BUILTIN_TOOL_SCOPES = { security: SECURITY_TOOL_SCOPES } as const
 
 /**
  * The folder of the bundled servers: the gateway bundle's own folder (dist/, or /app in the

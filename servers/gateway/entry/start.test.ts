@@ -41,7 +41,10 @@ async function startStack(
   const dir = mkdtempSync(join(tmpdir(), 'gateway-flow-'))
   const port = await freePort()
   const resource = `http://localhost:${port}/mcp`
-  const as = await makeTestApp({ config: { defaultResource: resource } })
+  const as = await makeTestApp({
+    config: { defaultResource: resource },
+    clients: { operator: ['operator-secret', ['mcp.access', 'audit.read'], []] },
+  })
   Object.defineProperty(as.clock, 'now', { get: () => Date.now() })
   const asServer = await serveNode({ fetch: as.app.fetch, port: 0, signals: [], log: () => {} })
   const write = (name: string, json: unknown) => {
@@ -116,7 +119,6 @@ flow('lists the tools of every server: security, oauth2, example and a child', a
     const names = (await client.listTools()).tools.map((t) => t.name)
     for (const name of [
       'test_pii_detection',
-      'generate_security_report',
       'get_oauth2_server_status',
       'validate_oauth2_setup',
       'add',
@@ -135,6 +137,44 @@ flow('lists the tools of every server: security, oauth2, example and a child', a
     await stack.close()
   }
 })
+
+flow(
+  'the audit tools need audit.read: hidden and refused (403) without it, served with it',
+  async () => {
+    const stack = await startStack()
+    try {
+      const audit = ['get_security_audit_log', 'generate_security_report']
+      const agent = await stack.connect(await stack.token())
+      const names = (await agent.listTools()).tools.map((t) => t.name)
+      assert.ok(names.includes('test_pii_detection'))
+      for (const name of audit) assert.not.ok(names.includes(name), `${name} hidden`)
+      for (const name of audit) {
+        const refused = await agent.callTool({ name, arguments: {} }).then(
+          () => 'answered',
+          (error: Error) => error.message,
+        )
+        assert.match(refused, /403|insufficient_scope/, name)
+      }
+      const operator = await stack.connect(await stack.token('operator'), 'operator')
+      const all = (await operator.listTools()).tools.map((t) => t.name)
+      for (const name of audit) assert.ok(all.includes(name), `${name} listed for the operator`)
+      const log = await operator.callTool({
+        name: 'get_security_audit_log',
+        arguments: { limit: 5 },
+      })
+      assert.not.ok(log.isError, textOf(log as never))
+      assert.is((log.structuredContent as { available: boolean }).available, true)
+      const report = await operator.callTool({ name: 'generate_security_report', arguments: {} })
+      assert.not.ok(report.isError, textOf(report as never))
+      const metadata = (await (
+        await fetch(new URL('/.well-known/oauth-protected-resource/mcp', stack.mcpUrl))
+      ).json()) as { scopes_supported: string[] }
+      assert.equal(metadata.scopes_supported, ['mcp.access', 'audit.read'])
+    } finally {
+      await stack.close()
+    }
+  },
+)
 
 const POLICIES: Array<[string, unknown, (text: string, ring?: FernetKeyRing) => Promise<void>]> = [
   [

@@ -309,55 +309,266 @@ test('rate limit per client → 429 with Retry-After; other clients unaffected',
   })
 })
 
-test('session limits: per client → 429, global → 503; idle sessions expire (then 404)', async () => {
+const initialize = (protocolVersion = PROTOCOL) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } },
+})
+
+/** Opens the GET stream of session `id`; returns the response (its body stays open). */
+async function openStream(h: Awaited<ReturnType<typeof makeHarness>>, token: string, id: string) {
+  const res = await h.request('/mcp', {
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Accept: 'text/event-stream',
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    },
+  })
+  assert.is(res.status, 200)
+  return res
+}
+
+test('session limits: per client → 429; at the global cap an idle session of the biggest holder makes room, 503 only when all are busy; idle sessions expire', async () => {
   const file = {
     limits: { maxSessions: 3, maxSessionsPerClient: 2, sessionIdleSeconds: 60 },
   }
   await withHarness({ file }, async (h) => {
     const token = await h.token()
     const first = await h.initialize(token)
-    await h.initialize(token)
-    const third = await h.post(
-      {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: PROTOCOL,
-          capabilities: {},
-          clientInfo: { name: 't', version: '1' },
-        },
-      },
-      token,
-    )
+    h.as.clock.now += 1000
+    const second = await h.initialize(token)
+    const third = await h.post(initialize(), token)
     assert.is(third.status, 429)
     assert.ok(third.headers.get('retry-after'))
     const multi = await h.token('multi')
-    await h.initialize(multi)
-    const full = await h.post(
-      {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: PROTOCOL,
-          capabilities: {},
-          clientInfo: { name: 't', version: '1' },
-        },
-      },
-      multi,
-    )
-    assert.is(full.status, 503)
-    assert.is(full.headers.get('retry-after'), '30')
+    const theirs = await h.initialize(multi)
+    // Full (3) and idle: the newcomer gets a session; the hoarder's least recently used goes.
+    const operator = await h.token('operator')
+    const mine = await h.initialize(operator)
+    assert.is(h.gateway.sessions.size, 3)
+    const evicted = await h.post(listTools, token, {
+      'Mcp-Session-Id': first,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(evicted.status, 404)
+    // Every session busy (an open stream each): now 503.
+    const streams = [
+      await openStream(h, token, second),
+      await openStream(h, multi, theirs),
+      await openStream(h, operator, mine),
+    ]
+    const full = await h.post(initialize(), await h.token('narrow', '&scope=other'))
+    assert.is(full.status, 403, 'narrow lacks mcp.access: refused before any session')
+    const refused = await h.post(initialize(), multi)
+    assert.is(refused.status, 503)
+    assert.is(refused.headers.get('retry-after'), '30')
+    for (const stream of streams) await stream.body!.cancel()
     h.as.clock.now += 61_000
     await h.gateway.sessions.sweep()
     assert.is(h.gateway.sessions.size, 0)
     const gone = await h.post(listTools, await h.token(), {
-      'Mcp-Session-Id': first,
+      'Mcp-Session-Id': second,
       'MCP-Protocol-Version': PROTOCOL,
     })
     assert.is(gone.status, 404)
   })
+})
+
+test('defaults: a client may hold 32 sessions and 16 calls in flight, well below the 1000-session cap', async () => {
+  await withHarness({}, async (h) => {
+    const { maxSessions, maxSessionsPerClient, maxCallsInFlightPerClient } = h.config.limits
+    assert.equal([maxSessions, maxSessionsPerClient, maxCallsInFlightPerClient], [1000, 32, 16])
+  })
+})
+
+test("RV-5: when the gateway learns of a revocation, the token's streams end and its sessions are gone", async () => {
+  await withHarness({}, async (h) => {
+    const token = await h.token()
+    const id = await h.initialize(token)
+    const stream = await openStream(h, token, id)
+    const reader = stream.body!.getReader()
+    const later = await h.token()
+    const other = await h.initialize(later)
+    await h.as.post('/oauth2/revoke', `token=${token}`, ['mcp-client', 'secret'])
+    h.as.clock.now += 31_000 // past the introspection cache: the next request asks the AS
+    const refused = await h.post(listTools, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(refused.status, 401)
+    // The answer came back after the AS said "inactive": the stream has ended by now.
+    for (;;) {
+      const { done } = await reader.read()
+      if (done) break
+    }
+    const session = { 'Mcp-Session-Id': id, 'MCP-Protocol-Version': PROTOCOL }
+    assert.is((await h.post(listTools, later, session)).status, 404, 'its session is gone')
+    const kept = await h.post(listTools, later, {
+      'Mcp-Session-Id': other,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(kept.status, 200, 'a session another token opened stays')
+    await kept.body?.cancel()
+  })
+})
+
+test('MCP 2025-06-18 removed batching: a batch on a 2025-11-25 or 2025-06-18 session → 400 -32600; a 2025-03-26 session still takes one', async () => {
+  await withHarness({}, async (h) => {
+    const token = await h.token()
+    const batch = [
+      { jsonrpc: '2.0', id: 7, method: 'ping' },
+      { jsonrpc: '2.0', id: 8, method: 'ping' },
+    ]
+    for (const version of ['2025-11-25', '2025-06-18']) {
+      const init = await h.post(initialize(version), token)
+      const id = init.headers.get('mcp-session-id')!
+      await init.body?.cancel()
+      const res = await h.post(batch, token, {
+        'Mcp-Session-Id': id,
+        'MCP-Protocol-Version': version,
+      })
+      assert.is(res.status, 400, version)
+      assert.is(res.headers.get('cache-control'), 'no-store')
+      const body = (await res.json()) as { error: { code: number; message: string }; id: null }
+      assert.is(body.error.code, -32600)
+      assert.match(
+        body.error.message,
+        new RegExp(`revision ${version} \\(removed in 2025-06-18\\)`),
+      )
+      assert.is(body.id, null)
+    }
+    const init = await h.post(initialize('2025-03-26'), token)
+    const [answer] = await messagesOf(init)
+    assert.is(answer.result.protocolVersion, '2025-03-26')
+    const id = init.headers.get('mcp-session-id')!
+    const res = await h.post(batch, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': '2025-03-26',
+    })
+    assert.is(res.status, 200)
+    assert.equal((await messagesOf(res)).map((m) => m.id).sort(), [7, 8])
+  })
+})
+
+test("every answer of /mcp is no-store, also the SDK transport's 400s (bad MCP-Protocol-Version, a second initialize) and SSE answers", async () => {
+  await withHarness({}, async (h) => {
+    const token = await h.token()
+    const id = await h.initialize(token)
+    const badVersion = await h.post(listTools, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': '1999-01-01',
+    })
+    assert.is(badVersion.status, 400)
+    assert.is(badVersion.headers.get('cache-control'), 'no-store')
+    const again = await h.post(initialize(), token, { 'Mcp-Session-Id': id })
+    assert.is(again.status, 400)
+    assert.match(((await again.json()) as any).error.message, /already initialized/)
+    assert.is(again.headers.get('cache-control'), 'no-store')
+    const sse = await h.post(listTools, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(sse.status, 200)
+    assert.match(sse.headers.get('cache-control')!, /(^|, )no-store($|,)/)
+    assert.match(sse.headers.get('cache-control')!, /no-transform/)
+    await sse.body?.cancel()
+    const accepted = await h.post({ jsonrpc: '2.0', method: 'notifications/initialized' }, token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(accepted.status, 202)
+    assert.is(accepted.headers.get('cache-control'), 'no-store')
+    const unauthenticated = await h.request('/mcp', { method: 'POST' })
+    assert.is(unauthenticated.headers.get('cache-control'), 'no-store')
+  })
+})
+
+test('fairness: a client over its tools/call in flight → 429 JSON-RPC error; others unaffected; answers and cancels free slots', async () => {
+  const file = { limits: { maxCallsInFlightPerClient: 2 } }
+  await withHarness({ file }, async (h) => {
+    const token = await h.token()
+    const id = await h.initialize(token)
+    const second = await h.initialize(token)
+    const on = (session: string) => ({
+      'Mcp-Session-Id': session,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    const hanging = [
+      await h.post(callTool('hang', {}, 10), token, on(id)),
+      await h.post(callTool('hang', {}, 11), token, on(second)),
+    ]
+    for (const res of hanging) assert.is(res.status, 200)
+    const over = await h.post(callTool('steps', { tag: 'x' }, 12), token, on(second))
+    assert.is(over.status, 429)
+    assert.is(over.headers.get('retry-after'), '1')
+    assert.equal(await over.json(), {
+      jsonrpc: '2.0',
+      error: {
+        code: -32000,
+        message:
+          'Too many tool calls in flight for this client (at most 2): wait for one to finish',
+      },
+      id: null,
+    })
+    // Another client is not held up by this one.
+    const multi = await h.token('multi')
+    const theirs = await h.initialize(multi)
+    const ok = await h.post(callTool('steps', { tag: 'y' }, 1), multi, on(theirs))
+    assert.is(ok.status, 200)
+    assert.equal((await messagesOf(ok)).at(-1).result.structuredContent, { tag: 'y' })
+    // The client cancels one (notifications/cancelled): its slot is free again.
+    const cancel = await h.post(
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 10 } },
+      token,
+      on(id),
+    )
+    assert.is(cancel.status, 202)
+    const next = await h.post(callTool('steps', { tag: 'z' }, 13), token, on(second))
+    assert.is(next.status, 200)
+    assert.equal((await messagesOf(next)).at(-1).result.structuredContent, { tag: 'z' })
+    // Its answer was sent: the slot is free; one hang call still runs.
+    assert.is(h.gateway.sessions.callsOf('mcp-client'), 1)
+    for (const res of hanging) await res.body?.cancel()
+  })
+})
+
+test("MCP-A6 with the built-ins' default tool scopes: a tool needing audit.read is hidden and refused without it, served with it", async () => {
+  await withHarness({ toolScopes: { alpha: { whoami: ['audit.read'] } } }, async (h) => {
+    const token = await h.token()
+    const id = await h.initialize(token)
+    const session = { 'Mcp-Session-Id': id, 'MCP-Protocol-Version': PROTOCOL }
+    const [list] = await messagesOf(await h.post(listTools, token, session))
+    assert.not.ok(list.result.tools.some((t: { name: string }) => t.name === 'whoami'))
+    const denied = await h.post(callTool('whoami'), token, session)
+    assert.is(denied.status, 403)
+    assert.match(denied.headers.get('www-authenticate')!, /scope="mcp.access audit.read"/)
+    const operator = await h.token('operator')
+    const theirs = await h.initialize(operator)
+    const on = { 'Mcp-Session-Id': theirs, 'MCP-Protocol-Version': PROTOCOL }
+    const [all] = await messagesOf(await h.post(listTools, operator, on))
+    assert.ok(all.result.tools.some((t: { name: string }) => t.name === 'whoami'))
+    const [answer] = await messagesOf(await h.post(callTool('whoami'), operator, on))
+    assert.is(answer.result.structuredContent.clientId, 'operator')
+    // The file's toolScopes replace a default: [] opens the tool to every mcp.access token.
+  })
+  await withHarness(
+    {
+      toolScopes: { alpha: { whoami: ['audit.read'] } },
+      file: { servers: { alpha: { toolScopes: { whoami: [] } } } },
+    },
+    async (h) => {
+      const token = await h.token()
+      const id = await h.initialize(token)
+      const res = await h.post(callTool('whoami'), token, {
+        'Mcp-Session-Id': id,
+        'MCP-Protocol-Version': PROTOCOL,
+      })
+      assert.is(res.status, 200)
+      await res.body?.cancel()
+    },
+  )
 })
 
 test.run()

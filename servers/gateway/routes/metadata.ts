@@ -1,5 +1,10 @@
-// RFC 9728 protected resource metadata (MCP-A1..A3): at the path form for /mcp and at the root
-// form, both naming the OAuth2 server as the authorization server.
+// RFC 9728 protected resource metadata (MCP-A1..A3) of the one protected resource, `<origin>/mcp`,
+// at its well-known URL: the suffix inserted between the host and the path (RFC 9728 §3.1), so
+// `/.well-known/oauth-protected-resource/mcp`. Its `resource` is exactly the identifier the URL
+// was formed from (§3.3). No document is served at the root form
+// (`/.well-known/oauth-protected-resource`): that URL belongs to the resource `<origin>`, which
+// the gateway does not protect (tokens for it are refused), and a document there naming
+// `<origin>/mcp` would fail the §3.3 check of a strict client. 404 is the honest answer.
 import { Hono } from 'hono'
 import { methodNotAllowed } from '../../../shared/http/error-handler.ts'
 
@@ -37,15 +42,15 @@ export function metadataRoute(options: MetadataOptions): Hono {
       resource_name: options.resourceName,
     }
   }
-  for (const at of [`${PRM_PREFIX}${path}`, PRM_PREFIX]) {
-    app.get(at, (c) =>
-      c.json(document(), 200, {
-        'Cache-Control': 'public, max-age=300',
-        // A public document: browser-based MCP clients may read it from another origin.
-        'Access-Control-Allow-Origin': '*',
-      }),
-    )
-    app.all(at, () => methodNotAllowed(['GET']))
-  }
+  // The resource's own well-known URL only (a path-less resource would make it the root form).
+  const at = `${PRM_PREFIX}${path === '/' ? '' : path}`
+  app.get(at, (c) =>
+    c.json(document(), 200, {
+      'Cache-Control': 'public, max-age=300',
+      // A public document: browser-based MCP clients may read it from another origin.
+      'Access-Control-Allow-Origin': '*',
+    }),
+  )
+  app.all(at, () => methodNotAllowed(['GET']))
   return app
 }

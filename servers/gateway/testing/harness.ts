@@ -6,13 +6,17 @@ import { hs256Key } from '../../../shared/jwt/keys.ts'
 import type { Detector, TextEncryptor } from '../../../shared/pii/types.ts'
 import { createTestDeps, type TestAudit } from '../../../shared/mcp/testing.ts'
 import { makeTestApp, TEST_JWT_SECRET } from '../../oauth2/testing.ts'
-import { readGatewayConfig, type Env, type GatewayConfig } from '../config.ts'
+import { readGatewayConfig, type Builtins, type Env, type GatewayConfig } from '../config.ts'
 import { createGateway, type Gateway, type GatewayDeps, type InProcessFactory } from '../gateway.ts'
 import { hangTool, say, steps, testServer, whoami } from './tools.ts'
 
 export const GATEWAY = 'http://localhost:8080'
 export const MCP = `${GATEWAY}/mcp`
 export const PROTOCOL = '2025-11-25'
+/** A test client of the AS holding the operator scope `audit.read` (secret `operator-secret`). */
+export const OPERATOR_CLIENT: Record<string, [string, string[], string[]]> = {
+  operator: ['operator-secret', ['mcp.access', 'audit.read'], []],
+}
 /** The path GATEWAY_CONFIG_FILE names when `file` is given (read from memory). */
 const CONFIG_PATH = '/virtual/gateway.json'
 
@@ -38,6 +42,8 @@ export interface HarnessOptions {
   inProcess?: Record<string, InProcessFactory>
   /** Replaces the fetch the gateway uses to reach the AS (default: the test AS app). */
   fetch?: GatewayDeps['fetch']
+  /** Default tool scopes of the in-process servers, as the entry's built-ins give them. */
+  toolScopes?: Builtins['toolScopes']
 }
 
 export interface Harness {
@@ -72,7 +78,7 @@ export async function messagesOf(response: Response): Promise<any[]> {
 }
 
 export async function makeHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const as = await makeTestApp()
+  const as = await makeTestApp({ clients: OPERATOR_CLIENT })
   const { deps, audit, operator } = createTestDeps({
     policy: options.policy ?? {},
     ...(options.detector ? { detector: options.detector } : {}),
@@ -91,7 +97,11 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
       if (path !== CONFIG_PATH) throw Object.assign(new Error('no such file'), { code: 'ENOENT' })
       return JSON.stringify(options.file)
     },
-    builtins: { inProcess: Object.keys(inProcess), children: {} },
+    builtins: {
+      inProcess: Object.keys(inProcess),
+      children: {},
+      ...(options.toolScopes ? { toolScopes: options.toolScopes } : {}),
+    },
   })
   const gateway = await createGateway(config, {
     guard: deps.guard,
