@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the offline stand-in for gcr.io/distroless/nodejs24-debian12:nonroot (DESIGN.md §5), so
+# Builds the offline stand-in for gcr.io/distroless/nodejs24-debian12:nonroot (docs/docker.md), so
 # the Dockerfile builds unchanged where no registry is reachable. Never overwrites a real image.
 #
 # Usage: scripts/base-image.sh [--force] [--help]

@@ -1,6 +1,6 @@
 // The audit record: its wire format, field order, canonical serialisation and shape check.
 /**
- * # Audit record format (STANDARDS §5 LOG-1..LOG-4, DESIGN.md §4 "Audit records")
+ * # Audit record format (LOG-1..LOG-4 in docs/requirements.md)
  *
  * The log is JSON Lines: one record per line, each line a single `JSON.stringify` output (which
  * escapes CR, LF, control characters and quotes, so no field can start a new line; LOG-3)

@@ -106,7 +106,7 @@ for (const [name, encode, decode] of codecs) {
         assert.is(decode(text), undefined, `${JSON.stringify(char)} at ${at}`)
       }
     }
-    // Characters Buffer would silently skip (STANDARDS FN-6 observation).
+    // Characters Buffer would silently skip (FN-6).
     assert.is(decode('%%%%%%%%gAAA'), undefined)
     assert.is(decode('Zm9v\r\nYmFy'), undefined)
     // Standard base64 is a different alphabet.

@@ -1,4 +1,4 @@
-// Errors of the Fernet library: one base class, stable string codes, fixed wording (DESIGN §6).
+// Errors of the Fernet library: one base class, stable string codes, fixed wording.
 
 export type FernetErrorCode = 'ERR_FERNET_INVALID_TOKEN' | 'ERR_FERNET_KEY'
 

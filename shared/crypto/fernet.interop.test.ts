@@ -7,7 +7,7 @@ import { FernetInvalidTokenError } from './errors.ts'
 import { FernetKeyRing } from './fernet.ts'
 import { generateFernetKey } from './keys.ts'
 
-/** Debian's interpreter, not the one first on PATH (STANDARDS FN-12). */
+/** Debian's interpreter, not the one first on PATH (FN-12). */
 const PYTHON = '/usr/bin/python3'
 
 // Reads one JSON request on stdin, answers one JSON object on stdout. Binary data is base64.

@@ -11,7 +11,7 @@ import { FernetKeyRing } from './fernet.ts'
 /** Vector times are RFC 3339 with an offset; Fernet wants seconds since the epoch. */
 const seconds = (rfc3339: string) => Date.parse(rfc3339) / 1000
 
-test('vector times parse to the seconds STANDARDS §3c gives', () => {
+test('vector times parse to the Unix seconds of the spec vectors (FN-11)', () => {
   assert.is(seconds(generate[0]!.now), 499162800)
   assert.is(seconds(verify[0]!.now), 499162801)
   assert.is(generate.length, 1)

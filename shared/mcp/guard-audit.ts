@@ -1,5 +1,5 @@
 // The `tool_call` audit record of one guarded call: PII types and counts of both sides, the
-// strongest action, and a short per-side summary in `detail` (STANDARDS LOG-1..4; never values).
+// strongest action, and a short per-side summary in `detail` (LOG-1..4; never values).
 import type { AuditEvent } from '../audit/record.ts'
 import type { AppliedAction } from '../pii/policy.ts'
 import type { ScanSummary } from './guard-result.ts'

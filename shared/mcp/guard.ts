@@ -1,5 +1,5 @@
-// The guard pipeline around every tool call (DESIGN §2): identity → PII scan of the arguments →
-// policy → handler → PII scan of the result → policy → one audit record (STANDARDS LOG-1..4);
+// The guard pipeline around every tool call: identity → PII scan of the arguments →
+// policy → handler → PII scan of the result → policy → one audit record (LOG-1..4);
 // and the guard of every other message a proxy relays (`guardMessage`), both ways.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { AuditEvent } from '../audit/record.ts'

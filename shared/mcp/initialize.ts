@@ -21,7 +21,7 @@ export const TOOL_SERVER_CAPABILITIES = Object.freeze({
 
 /**
  * The protocol revisions the SDK's Server accepts, newest first: a mirror of
- * `SUPPORTED_PROTOCOL_VERSIONS` of @modelcontextprotocol/sdk 1.32 (STANDARDS MCP-V2), kept equal
+ * `SUPPORTED_PROTOCOL_VERSIONS` of @modelcontextprotocol/sdk 1.32 (MCP-V2), kept equal
  * to it by initialize.test.ts.
  */
 export const PROTOCOL_VERSIONS: readonly string[] = Object.freeze([

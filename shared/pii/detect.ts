@@ -1,6 +1,6 @@
 // The PII and secret detector: normalises the text for matching (normalize.ts), runs the compiled
 // patterns and the Korean name recognizer over it, scores each match (validator, context words
-// before it or in its CSV column header, entropy; STANDARDS PII-17), resolves overlaps, maps
+// before it or in its CSV column header, entropy; PII-17), resolves overlaps, maps
 // the findings back to offsets in the original text and enforces the input cap.
 import { numericHaystack } from './detect-gate.ts'
 import type { Haystack } from './detect-gate.ts'

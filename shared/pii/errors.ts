@@ -1,4 +1,4 @@
-// Errors of the PII library: one base class with stable string codes (DESIGN §6). Detection
+// Errors of the PII library: one base class with stable string codes. Detection
 // errors live here; the policy and walk errors extend `PiiError` in their own files.
 
 /** Base class of every error the PII library throws on purpose; `code` is stable. */

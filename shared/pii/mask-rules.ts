@@ -1,4 +1,4 @@
-// Per-type partial maskers (STANDARDS LOG-2, PII-1/6/7/13): keep the text readable and the type
+// Per-type partial maskers (LOG-2, PII-1/6/7/13): keep the text readable and the type
 // visible while hiding what identifies a person; secrets keep only a fixed public prefix.
 
 /** Turns one detected value into its partially masked form. */

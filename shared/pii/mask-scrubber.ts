@@ -1,4 +1,4 @@
-// The audit log's `scrub` hook (STANDARDS LOG-2): label-redacts every finding in a text.
+// The audit log's `scrub` hook (LOG-2): label-redacts every finding in a text.
 import type { Detector } from './types.ts'
 import { maskText } from './mask.ts'
 

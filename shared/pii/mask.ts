@@ -1,4 +1,4 @@
-// Masking of detected values and of whole texts (STANDARDS LOG-2): partial masks that keep the
+// Masking of detected values and of whole texts (LOG-2): partial masks that keep the
 // type recognisable, or `[TYPE]` labels that drop the value entirely.
 import type { EntityCategory, Finding } from './types.ts'
 import { looksLikeSecretType, MASKERS, maskGeneric, maskPhone, maskSecret } from './mask-rules.ts'

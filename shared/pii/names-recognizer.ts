@@ -1,4 +1,4 @@
-// Korean names in running text, tables and JSON (STANDARDS PII-10..PII-12): every Hangul word is
+// Korean names in running text, tables and JSON (PII-10..PII-12): every Hangul word is
 // split into a candidate name and what follows it (particle, honorific, title), and scored from
 // context evidence (labels and keys, CSV headers, salutations, titles, lists) and shape evidence
 // (surname, given-name plausibility, stop words) from names.ts. One pass, linear in the text.

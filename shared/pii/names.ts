@@ -1,4 +1,4 @@
-// What a Korean name looks like (STANDARDS PII-10..PII-12): surname lists, stop words, titles
+// What a Korean name looks like (PII-10..PII-12): surname lists, stop words, titles
 // and a given-name plausibility model from syllable statistics, all from patterns/korean-names.json.
 // Context (labels, particles, titles, lists) is scored by names-recognizer.ts.
 import * as v from 'valibot'

@@ -4,7 +4,7 @@ import * as v from 'valibot'
 import { PiiPolicyError } from './policy-errors.ts'
 import { MAX_MAX_DEPTH } from './walk.ts'
 
-/** What happens to a detected value of a type (STANDARDS LOG-2; the seed's encrypt/mask/reject). */
+/** What happens to a detected value of a type (LOG-2; the seed's encrypt/mask/reject). */
 export type PolicyAction = 'allow' | 'mask' | 'redact' | 'encrypt' | 'reject'
 
 /** Every action, weakest first (`reject` stops the call instead of rewriting the value). */

@@ -1,5 +1,5 @@
 // Validators named by pattern definitions (`validator` in patterns/*.json): checksums, date and
-// number-range rules that confirm, keep or drop a regex match (STANDARDS PII-17 semantics).
+// number-range rules that confirm, keep or drop a regex match (PII-17 semantics).
 import { koreanName } from './names.ts'
 import type { Validator, ValidatorResult } from './types.ts'
 

@@ -1,4 +1,4 @@
-// Deno compatibility (DESIGN.md §4): the shared core runs unchanged from its TypeScript sources
+// Deno compatibility (README "Layout"): the shared core runs unchanged from its TypeScript sources
 // under Deno, using the `deno` binary from the npm package of that name.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'

@@ -10,7 +10,7 @@ import { generateEs256Key, hs256Key, jwksOf } from '../../shared/jwt/keys.ts'
 import type { JsonWebKey } from '../../shared/jwt/keys.ts'
 import { createAccessTokenVerifier } from '../../shared/jwt/verify.ts'
 
-/** Debian's interpreter, not whatever `python3` is first on PATH (DESIGN.md §7). */
+/** Debian's interpreter, not whatever `python3` is first on PATH. */
 const PYTHON = '/usr/bin/python3'
 const ISSUER = 'https://auth.example.test'
 const AUDIENCE = 'https://gateway.example.test/mcp'

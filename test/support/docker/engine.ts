@@ -1,7 +1,7 @@
 // Docker engine access for the container tests and the bench: run docker commands, make sure the
 // engine answers (starting an installed but stopped dockerd), pick the compose command, build the
 // offline base image stand-in. A missing or dead engine is an error that says what to do, never a
-// silent skip (DESIGN.md §5).
+// silent skip (docs/docker.md).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, openSync, readFileSync } from 'node:fs'
 import { root } from '../bundle.ts'
