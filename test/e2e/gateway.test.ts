@@ -1,7 +1,9 @@
 // E2E: `node dist/gateway.mjs` (a copy beside only the bundles it starts, no node_modules) and
 // `node dist/oauth2.mjs` on free ports in development mode, sharing the generated key: a token
 // from the AS, the SDK client through the gateway, introspection-based revocation, the audit
-// file, graceful SIGTERM with the children stopped, start-up refusal with one line per problem.
+// file, graceful SIGTERM with the children stopped, start-up refusal with one line per problem;
+// the audit tools behind audit.read, a revoked token's open stream and session ended, RFC 9728
+// discovery, no-store answers.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +13,9 @@ import * as assert from 'uvu/assert'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { readAuditRecords } from '../../shared/audit/read.ts'
+import { hashClientSecret } from '../../shared/clients/secret.ts'
 import { textOf } from '../../shared/mcp/result.ts'
+import { writeClientRegistryFile } from '../../shared/node/clients-file.ts'
 import { bundlePath } from '../support/bundle.ts'
 import { freePort } from '../support/ports.ts'
 import { FORM, startOAuth2, type RunningOAuth2 } from './oauth2-harness.ts'
@@ -63,11 +67,22 @@ e2e.before(async () => {
   const port = await freePort()
   const devDir = join(dir, '.dev')
   state.dir = dir
+  // An operator client (audit.read) besides the development demo client, as docs/gateway.md says.
+  const clients = join(dir, 'clients.json')
+  writeClientRegistryFile(clients, [
+    {
+      clientId: 'operator',
+      secretHash: await hashClientSecret('operator-secret'),
+      scopes: ['mcp.access', 'audit.read'],
+      audiences: [],
+    },
+  ])
   state.as = await startOAuth2({
     env: {
       MCP_DOCKER_ENV: 'development',
       MCP_DOCKER_DEV_DIR: devDir,
       OAUTH2_DEFAULT_RESOURCE: `http://localhost:${port}/mcp`,
+      OAUTH2_CLIENTS_FILE: clients,
     },
   })
   state.path = await isolatedApp(dir)
@@ -93,11 +108,15 @@ e2e.after(async () => {
   await state.as?.stop()
 })
 
-async function token(): Promise<string> {
+async function token(
+  client = 'mcp-client',
+  secret = 'secret',
+  scope = 'mcp.access',
+): Promise<string> {
   const res = await fetch(`${state.as!.url}/oauth2/token`, {
     method: 'POST',
     headers: FORM,
-    body: 'grant_type=client_credentials&client_id=mcp-client&client_secret=secret&scope=mcp.access',
+    body: `grant_type=client_credentials&client_id=${client}&client_secret=${secret}&scope=${encodeURIComponent(scope)}`,
   })
   assert.is(res.status, 200)
   return ((await res.json()) as { access_token: string }).access_token
@@ -188,6 +207,96 @@ e2e('a token revoked at the AS is refused at once (introspection, cache 0 s)', a
     /error="invalid_token", error_description="the access token was revoked"/,
   )
   await client.close().catch(() => {})
+})
+
+e2e(
+  'the audit tools need audit.read: hidden from the demo client, served to an operator client',
+  async () => {
+    const audit = ['get_security_audit_log', 'generate_security_report']
+    const agent = await connect(await token())
+    const names = (await agent.listTools()).tools.map((t) => t.name)
+    assert.ok(names.includes('test_pii_detection'))
+    for (const name of audit) assert.not.ok(names.includes(name), name)
+    const refused = await agent.callTool({ name: 'get_security_audit_log', arguments: {} }).then(
+      () => 'answered',
+      (error: Error) => error.message,
+    )
+    assert.match(refused, /403|insufficient_scope/)
+    await agent.close()
+    const operator = await connect(
+      await token('operator', 'operator-secret', 'mcp.access audit.read'),
+    )
+    const all = (await operator.listTools()).tools.map((t) => t.name)
+    for (const name of audit) assert.ok(all.includes(name), name)
+    const log = await operator.callTool({ name: 'get_security_audit_log', arguments: { limit: 3 } })
+    assert.not.ok(log.isError, textOf(log as never))
+    await operator.close()
+  },
+)
+
+e2e(
+  "a revoked token's open GET stream ends and its session is gone, with no further request",
+  async () => {
+    const bearer = await token()
+    const url = `${state.gateway!.url}/mcp`
+    const headers = {
+      Authorization: `Bearer ${bearer}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+    }
+    const init = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'e2e', version: '1' },
+        },
+      }),
+    })
+    assert.is(init.status, 200)
+    const session = {
+      'Mcp-Session-Id': init.headers.get('mcp-session-id')!,
+      'MCP-Protocol-Version': '2025-11-25',
+    }
+    await init.body?.cancel()
+    const stream = await fetch(url, {
+      headers: { Authorization: `Bearer ${bearer}`, Accept: 'text/event-stream', ...session },
+    })
+    assert.is(stream.status, 200)
+    assert.match(stream.headers.get('cache-control')!, /no-store/)
+    const revoke = await fetch(`${state.as!.url}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { ...FORM, Authorization: `Basic ${btoa('mcp-client:secret')}` },
+      body: `token=${bearer}`,
+    })
+    assert.is(revoke.status, 200)
+    // The tokens of open streams are re-checked (every 5 s here): the stream ends by itself.
+    const reader = stream.body!.getReader()
+    const started = Date.now()
+    while (!(await reader.read()).done);
+    assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`)
+    const gone = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, Authorization: `Bearer ${await token()}`, ...session },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    })
+    assert.is(gone.status, 404)
+    assert.is(gone.headers.get('cache-control'), 'no-store')
+  },
+)
+
+e2e('RFC 9728: the challenge names the path-inserted document; no root document', async () => {
+  const res = await fetch(`${state.gateway!.url}/mcp`, { method: 'POST' })
+  assert.is(res.status, 401)
+  const url = /resource_metadata="([^"]+)"/.exec(res.headers.get('www-authenticate')!)![1]!
+  assert.match(url, /\/\.well-known\/oauth-protected-resource\/mcp$/)
+  const root = await fetch(`${state.gateway!.url}/.well-known/oauth-protected-resource`)
+  assert.is(root.status, 404)
 })
 
 e2e(
