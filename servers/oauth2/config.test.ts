@@ -37,6 +37,7 @@ test('defaults: production, port 8081, issuer localhost:8081, TTL 1800, gateway 
     revocationFile: undefined,
     devDir: '.dev',
     trustProxy: false,
+    publicScopes: ['mcp.access'],
   })
 })
 
@@ -121,6 +122,17 @@ test('JW-7: a short key is refused in every mode', () => {
     problems({ MCP_DOCKER_ENV: 'development', JWT_SECRET: 'x'.repeat(31) })[0]!,
     /at least 32 bytes/,
   )
+})
+
+test('issue 9 §6: OAUTH2_PUBLIC_SCOPES lists what the metadata may publish; empty publishes none', () => {
+  const dev = { MCP_DOCKER_ENV: 'development' }
+  const scopes = (value: string) => read({ ...dev, OAUTH2_PUBLIC_SCOPES: value }).publicScopes
+  assert.equal(scopes('mcp.access, tools  other'), ['mcp.access', 'tools', 'other'])
+  assert.equal(scopes(''), [])
+  const bad = problems({ ...dev, OAUTH2_PUBLIC_SCOPES: 'ok "quoted"' })
+  assert.equal(bad, [
+    'OAUTH2_PUBLIC_SCOPES must list scope tokens (RFC 6749 §3.3) separated by spaces or commas',
+  ])
 })
 
 test('the issuer must have no query or fragment (RFC 8414 §2)', () => {

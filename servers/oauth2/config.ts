@@ -1,7 +1,7 @@
 // OAuth2 server configuration: environment variables → validated settings, every problem at once.
 import * as v from 'valibot'
 import { ProblemList } from '../../shared/config/errors.ts'
-import { isResourceIndicator } from '../../shared/clients/registry.ts'
+import { isResourceIndicator, SCOPE_TOKEN_PATTERN } from '../../shared/clients/registry.ts'
 import {
   booleanFlag,
   envReader,
@@ -47,6 +47,13 @@ export interface OAuth2Config {
   devDir: string
   /** OAUTH2_TRUST_PROXY: take the client address from X-Forwarded-For (last hop); default false. */
   trustProxy: boolean
+  /**
+   * OAUTH2_PUBLIC_SCOPES: the scopes the metadata may list in `scopes_supported` (those some
+   * registered client holds), separated by spaces or commas; empty lists none. Default
+   * `mcp.access`, the scope MCP clients request at the gateway. Other scopes (operator ones
+   * such as `audit.read`) stay unpublished unless listed here.
+   */
+  publicScopes: string[]
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -58,6 +65,7 @@ export const DEFAULTS = {
   tokenTtlSeconds: 1800,
   defaultResource: 'http://localhost:8080/mcp',
   devDir: '.dev',
+  publicScopes: ['mcp.access'],
 } as const
 
 /** RFC 7518 §3.2 / JW-7: an HS256 key is at least 256 bits. */
@@ -76,6 +84,14 @@ const Schemas = {
       'OAUTH2_ISSUER must have no query or fragment (RFC 8414 §2)',
     ),
     v.transform((s) => s.replace(/\/+$/, '')),
+  ),
+  OAUTH2_PUBLIC_SCOPES: v.pipe(
+    v.string(),
+    v.transform((s) => s.split(/[\s,]+/).filter((t) => t !== '')),
+    v.check(
+      (list) => list.every((t) => SCOPE_TOKEN_PATTERN.test(t)),
+      'OAUTH2_PUBLIC_SCOPES must list scope tokens (RFC 6749 §3.3) separated by spaces or commas',
+    ),
   ),
   OAUTH2_DEFAULT_RESOURCE: v.pipe(
     v.string(),
@@ -106,6 +122,11 @@ export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Conf
   const trust = parse('OAUTH2_TRUST_PROXY')
   const issuer = parse('OAUTH2_ISSUER') ?? `http://localhost:${port || DEFAULTS.port}`
   const defaultResource = parse('OAUTH2_DEFAULT_RESOURCE') ?? DEFAULTS.defaultResource
+  // Set but empty: publish no scopes (the reader treats an empty value as unset).
+  const publicScopes =
+    env.OAUTH2_PUBLIC_SCOPES?.trim() === ''
+      ? []
+      : (parse('OAUTH2_PUBLIC_SCOPES') ?? [...DEFAULTS.publicScopes])
 
   let jwtSecret: string | undefined
   let privateJwk: string | undefined
@@ -155,5 +176,6 @@ export function readOAuth2Config(env: Env, readSecret: SecretReader): OAuth2Conf
     revocationFile: raw('OAUTH2_REVOCATION_FILE'),
     devDir: raw('MCP_DOCKER_DEV_DIR') ?? DEFAULTS.devDir,
     trustProxy: trust ?? false,
+    publicScopes,
   }
 }

@@ -21,6 +21,12 @@ export interface AppConfig {
   tokenTtlSeconds?: number
   /** Take the client address from the last X-Forwarded-For hop. Default false. */
   trustProxy?: boolean
+  /**
+   * Scopes the RFC 8414 metadata may list in `scopes_supported`; only those some registered
+   * client holds are listed. Default `['mcp.access']` (issue 9 §6: other clients' scopes stay
+   * private).
+   */
+  publicScopes?: readonly string[]
   /** Limits; every field has a default. */
   limits?: Partial<Limits>
 }
@@ -140,6 +146,7 @@ export function createContext(config: AppConfig, deps: AppDeps): OAuth2Context {
     defaultResource: config.defaultResource,
     tokenTtlSeconds: config.tokenTtlSeconds ?? 1800,
     trustProxy: config.trustProxy ?? false,
+    publicScopes: config.publicScopes ?? ['mcp.access'],
   }
   const audiencesOf = (client: RegisteredClient) =>
     client.audiences.length > 0 ? client.audiences : [resolved.defaultResource]

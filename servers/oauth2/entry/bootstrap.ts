@@ -180,6 +180,7 @@ export async function bootstrap(env: Env): Promise<Bootstrapped> {
       defaultResource: config.defaultResource,
       tokenTtlSeconds: config.tokenTtlSeconds,
       trustProxy: config.trustProxy,
+      publicScopes: config.publicScopes,
     },
     deps: {
       key: key!,

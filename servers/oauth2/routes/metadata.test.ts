@@ -17,8 +17,8 @@ test('MD-1..MD-3, MD-5: RFC 8414 document with issuer, endpoints, grant types an
     issuer: ISSUER,
     authorization_endpoint: `${ISSUER}/oauth2/authorize`,
     token_endpoint: `${ISSUER}/oauth2/token`,
-    scopes_supported: ['mcp.access', 'other', 'tools'],
-    response_types_supported: ['none'],
+    scopes_supported: ['mcp.access'],
+    response_types_supported: [],
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: methods,
     revocation_endpoint: `${ISSUER}/oauth2/revoke`,
@@ -29,16 +29,33 @@ test('MD-1..MD-3, MD-5: RFC 8414 document with issuer, endpoints, grant types an
   assert.not.ok('jwks_uri' in doc, 'HS256 has no public key to publish')
 })
 
-test('MD-4: the document passes the MCP SDK client schema (which requires response_types_supported)', async () => {
+test('MD-4: the document passes the MCP SDK client schema and promises no response type', async () => {
   const t = await makeTestApp()
   const doc = await (await t.app.request('/.well-known/oauth-authorization-server')).json()
   const parsed = OAuthMetadataSchema.safeParse(doc)
   assert.ok(parsed.success, JSON.stringify(parsed.error?.issues))
-  assert.not.ok(
-    (doc as Json & { response_types_supported: string[] }).response_types_supported.includes(
-      'code',
-    ),
+  assert.equal(parsed.data?.response_types_supported, [], 'true: no response type is implemented')
+  assert.is(parsed.data?.code_challenge_methods_supported, undefined)
+  // What the authorization endpoint does agrees with the list: every response type is refused.
+  for (const type of ['code', 'none', 'token']) {
+    const res = await t.app.request(`/oauth2/authorize?response_type=${type}&client_id=mcp-client`)
+    assert.is(((await res.json()) as { error: string }).error, 'unsupported_response_type', type)
+  }
+})
+
+test('issue 9 §6: scopes_supported lists only public scopes some client holds, never every client’s', async () => {
+  const doc = async (publicScopes?: string[]) => {
+    const t = await makeTestApp(publicScopes ? { config: { publicScopes } } : {})
+    return (await (await t.app.request('/.well-known/oauth-authorization-server')).json()) as Json
+  }
+  // The registry holds mcp.access, other and tools: by default only mcp.access is published.
+  assert.equal((await doc()).scopes_supported, ['mcp.access'])
+  assert.equal(
+    (await doc(['tools', 'mcp.access', 'held-by-nobody'])).scopes_supported,
+    ['mcp.access', 'tools'],
+    'operator-marked scopes that a client holds',
   )
+  assert.not.ok('scopes_supported' in (await doc([])), 'nothing public: the member is omitted')
 })
 
 test('MD-1: the OpenID discovery path serves the same document', async () => {

@@ -10,24 +10,33 @@ import { TOKEN_PATH } from './token.ts'
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post']
 
 /**
- * The RFC 8414 §2 document. Zero-element claims are omitted (MD-1). MD-4 decision:
- * `response_types_supported` is REQUIRED by RFC 8414 §2 and by the MCP SDK's client schema
- * (`OAuthMetadataSchema`, which also requires `authorization_endpoint`), but this server has no
- * interactive flow. We publish `["none"]` (OAuth 2.0 Multiple Response Type Encoding Practices
- * §4: a response type that issues neither code nor token) and an `authorization_endpoint` that
- * exists and refuses every request without redirecting, so strict parsers accept the document
- * and no client is led to start an authorization-code flow (the SDK checks for "code" first).
+ * The RFC 8414 §2 document. Zero-element claims are omitted (MD-1), except the REQUIRED
+ * `response_types_supported`.
+ *
+ * MD-4 decision: `response_types_supported` is `[]`. This server implements no response type:
+ * it has no authorization-code flow yet (issue 16), and `none` (OAuth 2.0 Multiple Response Type
+ * Encoding Practices §4) would promise a redirect after the resource owner decides, which never
+ * happens here. An empty list is the true answer, and the MCP SDK's `OAuthMetadataSchema` and
+ * oauth4webapi accept it. `authorization_endpoint` stays because the SDK's schema requires it;
+ * it exists and refuses every request without redirecting. Clients that go through the SDK's
+ * `startAuthorization` (mcp-remote without `--token-endpoint`) stop with "does not support
+ * response type code" whatever this list holds short of a real code flow; docs/oauth2.md gives
+ * the mcp-remote flags that work.
+ *
+ * `scopes_supported` (issue 9 §6): the scopes the operator marks public (`publicScopes`) that
+ * some registered client holds; never the full list of every client's scopes.
  */
 export function authorizationServerMetadata(ctx: OAuth2Context): Record<string, unknown> {
   const base = ctx.config.issuer
-  const scopes = [...new Set(ctx.clients.all().flatMap((c) => c.scopes))].sort()
+  const held = new Set(ctx.clients.all().flatMap((c) => c.scopes))
+  const scopes = [...new Set(ctx.config.publicScopes)].filter((s) => held.has(s)).sort()
   return {
     issuer: base, // MD-2
     authorization_endpoint: base + AUTHORIZE_PATH,
     token_endpoint: base + TOKEN_PATH, // MD-3
     ...(ctx.key.alg === 'ES256' ? { jwks_uri: base + JWKS_PATH } : {}),
     ...(scopes.length > 0 ? { scopes_supported: scopes } : {}),
-    response_types_supported: ['none'], // MD-4
+    response_types_supported: [], // MD-4: none implemented (see above)
     grant_types_supported: ['client_credentials'], // MD-5
     token_endpoint_auth_methods_supported: AUTH_METHODS,
     revocation_endpoint: base + REVOKE_PATH,
