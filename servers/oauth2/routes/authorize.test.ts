@@ -11,7 +11,8 @@ test('MD-4: the authorization endpoint refuses every request without redirecting
   assert.is(code.headers.get('location'), null)
   assert.is(((await code.json()) as { error: string }).error, 'unsupported_response_type')
   const none = await t.app.request('/oauth2/authorize?response_type=none&client_id=mcp-client')
-  assert.is(((await none.json()) as { error: string }).error, 'unauthorized_client')
+  assert.is(none.status, 400)
+  assert.is(((await none.json()) as { error: string }).error, 'unsupported_response_type')
 })
 
 test.run()
