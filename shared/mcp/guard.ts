@@ -12,10 +12,10 @@ import type { Detector, TextEncryptor } from '../pii/types.ts'
 import { mapStrings } from '../pii/walk.ts'
 import { PiiScanBudgetError } from '../pii/walk-errors.ts'
 import { newErrorId } from './errors.ts'
-import { detailOf, joinWords, piiFields, type CallSides } from './guard-audit.ts'
+import { detailOf, joinWords, piiFields, strongest, type CallSides } from './guard-audit.ts'
 import { schemaLimitProblem } from './guard-limits.ts'
 import { guardResultContent, type ScanSummary } from './guard-result.ts'
-import { DEFAULT_SCAN_BUDGET, isBinaryMember } from './guard-scan.ts'
+import { DEFAULT_SCAN_BUDGET, isBinaryMember, textLength } from './guard-scan.ts'
 import type { Identity } from './identity.ts'
 import {
   DEFAULT_SECURITY_POLICY,
@@ -298,16 +298,21 @@ export function createGuard(options: GuardOptions): Guard {
       async completeError(error) {
         const reason = `jsonrpc_error code=${Number.isSafeInteger(error.code) ? error.code : 'invalid'}`
         try {
-          const out = await results.applyToValue(
-            {
-              message: String(error.message),
-              ...(error.data !== undefined ? { data: error.data } : {}),
-            },
-            scan,
-          )
-          sides.out = { findings: out.findings, action: out.action }
+          // As for results: `data` is taken to detail the message, so a type counts max(both).
+          const message = String(error.message)
+          const total =
+            textLength(message, policy.maxDepth) + textLength(error.data, policy.maxDepth)
+          if (total > budget) throw new PiiScanBudgetError(total, budget)
+          const unbounded = { ...scan, budget: undefined }
+          const text = await results.applyToValue(message, unbounded)
+          const data =
+            error.data === undefined ? undefined : await results.applyToValue(error.data, unbounded)
+          const findings: Record<string, number> = { ...text.findings }
+          for (const [type, count] of Object.entries(data?.findings ?? {}))
+            findings[type] = Math.max(findings[type] ?? 0, count)
+          sides.out = { findings, action: data ? strongest(text.action, data.action) : text.action }
           finish('error', reason)
-          return { code: error.code, ...out.value }
+          return { code: error.code, message: text.value, ...(data ? { data: data.value } : {}) }
         } catch (failure) {
           if (failure instanceof PiiRejectedError) {
             sides.out = { findings: failure.findings, action: 'reject' }

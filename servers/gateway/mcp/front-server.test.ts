@@ -297,4 +297,66 @@ test('the client cancelling a call cancels it upstream', async () => {
   await close()
 })
 
+test('issue 9 §1: tools/list, logs and progress through the result policy; a masked name is callable', async () => {
+  const { deps, audit } = createTestDeps({ policy: { results: { default: 'redact' } } })
+  const EMAIL = 'kim@example.com'
+  const PHONE = '010-1234-5678'
+  const calls: string[] = []
+  const fake: Upstream = {
+    name: 'fake',
+    kind: 'child',
+    state: 'ready',
+    tools: [
+      {
+        name: PHONE,
+        title: `by ${EMAIL}`,
+        description: PHONE,
+        inputSchema: {
+          type: 'object',
+          properties: { [EMAIL]: { type: 'string', default: EMAIL } },
+        },
+      },
+    ],
+    server: undefined,
+    failures: 0,
+    inflight: 0,
+    start: async () => {},
+    call: async (tool, _args, options) => {
+      calls.push(tool)
+      options?.onlog?.({ level: 'info', logger: EMAIL, data: { [EMAIL]: EMAIL } })
+      options?.onprogress?.({ progress: 1, message: `for ${EMAIL}` })
+      return { content: [{ type: 'text', text: 'done' }], structuredContent: { [EMAIL]: 1 } }
+    },
+    close: async () => {},
+  }
+  const catalog = createCatalog({
+    servers: [server('fake')],
+    upstreams: new Map([['fake', fake]]),
+    requiredScopes: [],
+  })
+  const front = createFrontServer({ catalog, guard: deps.guard, info: { name: 'g', version: '1' } })
+  const { client, close } = await connectInMemory(front, { authInfo: auth() })
+  const seenLogs: unknown[] = []
+  client.setNotificationHandler(
+    (await import('@modelcontextprotocol/sdk/types.js')).LoggingMessageNotificationSchema,
+    (n) => void seenLogs.push(n.params),
+  )
+  const listed = await client.listTools()
+  assert.not.ok(JSON.stringify(listed).includes(EMAIL), JSON.stringify(listed))
+  assert.not.ok(JSON.stringify(listed).includes('010-1234-5678'))
+  assert.is(listed.tools[0]!.name, '[PHONE]')
+  const progress: Progress[] = []
+  const result = await client.callTool({ name: '[PHONE]', arguments: {} }, undefined, {
+    onprogress: (p) => progress.push(p),
+  })
+  assert.equal(calls, [PHONE], 'routed to the upstream under its own name')
+  assert.not.ok(JSON.stringify([result, seenLogs, progress]).includes(EMAIL))
+  assert.equal(result.structuredContent, { '[EMAIL]': 1 })
+  assert.equal(seenLogs, [{ level: 'info', logger: '[EMAIL]', data: { '[EMAIL]': '[EMAIL]' } }])
+  assert.equal(progress, [{ progress: 1, message: 'for [EMAIL]' }])
+  const [record] = await audit.records()
+  assert.is(record!.tool, '[PHONE]', 'the audit record names the tool as listed')
+  await close()
+})
+
 test.run()

@@ -1,6 +1,7 @@
-// The MCP server each gateway session talks to: the union of the upstreams' tools, and every
-// tools/call through the one guard (argument policy → upstream → result policy → one audit
-// record with the caller's client id and jti), progress and logs relayed on the call's stream.
+// The MCP server each gateway session talks to: the union of the upstreams' tools (listed through
+// the result policy), and every tools/call through the one guard (argument policy → upstream →
+// result policy → one audit record with the caller's client id and jti), progress and logs
+// relayed on the call's stream through the result policy (issue 9 §1: every string, keys too).
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import {
   CallToolRequestSchema,
@@ -11,10 +12,12 @@ import {
   type CallToolResult,
   type LoggingLevel,
   type ServerNotification,
+  type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { LOG_LEVELS, type HandlerExtra } from '../../../shared/mcp/context.ts'
 import { newErrorId } from '../../../shared/mcp/errors.ts'
 import type { Guard, GuardedCall } from '../../../shared/mcp/guard.ts'
+import { guardToolList, type GuardedToolList } from '../../../shared/mcp/guard-tools.ts'
 import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
 import { errorResult } from '../../../shared/mcp/result.ts'
 import { hasScopes } from '../auth/principal.ts'
@@ -56,6 +59,17 @@ function jsonRpcError(code: number, message: string, data?: unknown): Error {
   return Object.assign(new Error(message), { code, ...(data !== undefined ? { data } : {}) })
 }
 
+/** Guarded tool lists, per guard and per catalog list (the catalog caches one per scope set). */
+const guardedLists = new WeakMap<Guard, WeakMap<readonly Tool[], Promise<GuardedToolList>>>()
+
+function guardedListOf(guard: Guard, list: readonly Tool[]): Promise<GuardedToolList> {
+  let lists = guardedLists.get(guard)
+  if (!lists) guardedLists.set(guard, (lists = new WeakMap()))
+  let guarded = lists.get(list)
+  if (!guarded) lists.set(list, (guarded = guardToolList(guard, list)))
+  return guarded
+}
+
 /**
  * A new front server for one session (an SDK `Server` serves one transport). Capabilities:
  * `tools` (with `listChanged`: upstreams coming and going change the list) and `logging`.
@@ -80,13 +94,21 @@ export function createFrontServer(options: FrontServerOptions): Server {
     return {}
   })
 
-  server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => ({
-    tools: catalog.listFor(extra.authInfo?.scopes ?? []),
-  }))
+  // Names, titles, descriptions and schemas come from upstreams: the result policy applies.
+  server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+    const listed = await guardedListOf(guard, catalog.listFor(extra.authInfo?.scopes ?? []))
+    if (listed.kind === 'refused')
+      throw new McpError(ErrorCode.InternalError, `tools/list failed: ${listed.reason}`)
+    return { tools: listed.tools }
+  })
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra: HandlerExtra) => {
-    const entry = catalog.get(request.params.name)
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`)
+    // A name the policy rewrote in tools/list is routed to the tool it was listed for.
+    const called = request.params.name
+    const listed = await guardedListOf(guard, catalog.listFor(extra.authInfo?.scopes ?? []))
+    const own = listed.kind === 'ok' ? listed.original.get(called) : undefined
+    const entry = catalog.get(own ?? called)
+    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${called}`)
     // The HTTP route answers 403 first (MCP-A6); this holds for any other way in.
     if (!hasScopes(extra.authInfo?.scopes ?? [], entry.scopes))
       return errorResult(
@@ -94,7 +116,7 @@ export function createFrontServer(options: FrontServerOptions): Server {
       )
     options.onCallStart?.()
     try {
-      return await callThrough(entry, request.params.arguments, extra)
+      return await callThrough(entry, called, request.params.arguments, extra)
     } finally {
       options.onCallEnd?.()
     }
@@ -102,16 +124,19 @@ export function createFrontServer(options: FrontServerOptions): Server {
 
   async function callThrough(
     entry: CatalogEntry,
+    called: string,
     args: Record<string, unknown> | undefined,
     extra: HandlerExtra,
   ): Promise<CallToolResult> {
     let call: GuardedCall
     try {
       call = await guard.begin({
-        tool: entry.name,
+        // The name the client called (as listed, after the policy): never a raw value in audit.
+        tool: called,
         arguments: args,
         identity: identityFromAuthInfo(extra.authInfo),
         requestId: extra.requestId,
+        inputSchema: entry.listing.inputSchema,
       })
     } catch (error) {
       const errorId = newErrorId()
@@ -122,8 +147,18 @@ export function createFrontServer(options: FrontServerOptions): Server {
     }
     if (call.rejection) return call.rejection
 
-    const send = (notification: ServerNotification) =>
-      void extra.sendNotification(notification).catch(() => undefined)
+    // Notifications through the result policy, in order, all sent before the call's result.
+    let relayed: Promise<void> = Promise.resolve()
+    const send = (notification: ServerNotification) => {
+      relayed = relayed
+        .then(async () => {
+          const guarded = await guard.guardMessage('results', notification)
+          if (guarded.kind === 'ok')
+            await extra.sendNotification(guarded.message as ServerNotification)
+          else onError(`tool ${called}: a notification was withheld: ${guarded.reason}`)
+        })
+        .catch(() => undefined)
+    }
     const progressToken = extra._meta?.progressToken
     let result: CallToolResult
     try {
@@ -139,26 +174,25 @@ export function createFrontServer(options: FrontServerOptions): Server {
                     progressToken,
                     progress,
                     ...(total !== undefined ? { total } : {}),
-                    ...(message !== undefined ? { message: guard.scrub(message) } : {}),
+                    ...(message !== undefined ? { message } : {}),
                   },
                 }),
             }
           : {}),
         onlog: (params: LogParams) => {
           if (LOG_LEVELS.indexOf(params.level) < LOG_LEVELS.indexOf(level)) return
-          let data: unknown
-          try {
-            data = guard.scrubValue(params.data) // LOG-2: masked like every other text we relay
-          } catch {
-            return
-          }
           send({
             method: 'notifications/message',
-            params: { level: params.level, logger: params.logger ?? entry.upstream.name, data },
+            params: {
+              level: params.level,
+              logger: params.logger ?? entry.upstream.name,
+              data: params.data,
+            },
           })
         },
       })
     } catch (error) {
+      await relayed
       if (error instanceof UpstreamError) {
         call.fail(FAILURE_DETAIL[error.code])
         return errorResult(error.message)
@@ -181,6 +215,7 @@ export function createFrontServer(options: FrontServerOptions): Server {
         `server ${entry.upstream.name} answered with something that is not a tool result (error id ${errorId})`,
       )
     }
+    await relayed
     return call.complete(result, result.isError ? 'tool_error' : undefined)
   }
 
