@@ -325,8 +325,8 @@ flow(
       assert.is(textOf(result as never), 'k***@example.com')
       assert.equal(progress, [1, 2, 3])
       await new Promise((r) => setTimeout(r, 20))
-      // Relayed log lines are scrubbed to labels, like every log line (LOG-2).
-      assert.equal(logs, ['log 1 of [EMAIL]', 'log 2 of [EMAIL]', 'log 3 of [EMAIL]'])
+      // Relayed log lines go through the result policy like every server message (issue 9 §1).
+      assert.equal(logs, [1, 2, 3].map((i) => `log ${i} of k***@example.com`))
     } finally {
       await stack.close()
     }
