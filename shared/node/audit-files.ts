@@ -49,7 +49,10 @@ export interface FilesVerified {
   checkpoints: number
   /** The last checkpoint in the chain. */
   lastCheckpoint?: { seq: number; hash: string }
-  /** Records missing before the oldest file that the chain says were deleted (documented gaps). */
+  /**
+   * Records missing before the oldest file (seq 1 to the oldest file's anchor) that the chain
+   * says rotation deleted: `file`, `recordedAt` and `lastHash` are those of the latest deletion.
+   */
   gaps: RotatedOut[]
 }
 
@@ -175,7 +178,8 @@ export async function verifyAuditFiles(
         `the oldest record (seq ${firstAnchorSeq! + 1}) links to a record that is missing and no rotation record accounts for it (records cut from the head)`,
       )
     }
-    gaps.push(...rotatedOut.filter((r) => r.lastSeq <= firstAnchorSeq!))
+    // Everything before the oldest file is gone; the latest deletion record says it was rotation.
+    gaps.push({ ...known, firstSeq: 1 })
   }
   if (state) {
     if (firstAnchorSeq !== undefined && state.seq <= firstAnchorSeq) {
