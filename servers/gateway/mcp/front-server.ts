@@ -195,7 +195,13 @@ export function createFrontServer(options: FrontServerOptions): Server {
       await relayed
       if (error instanceof UpstreamError) {
         call.fail(FAILURE_DETAIL[error.code])
-        return errorResult(error.message)
+        // Our text, but it quotes the upstream's own tool name: the result policy applies.
+        const text = await guard.guardMessage('results', error.message)
+        return errorResult(
+          text.kind === 'ok'
+            ? String(text.message)
+            : `the call failed (${FAILURE_DETAIL[error.code]})`,
+        )
       }
       if (error instanceof McpError) {
         // A JSON-RPC error the upstream answered: its text goes through the result policy.
