@@ -219,6 +219,27 @@ test('not a gateway: no metadata at either well-known URI', async () => {
   )
 })
 
+test('hostile values in messages: one line, at most 200 characters of a URL, no credentials', async () => {
+  const stack = await makeTestStack({
+    server: createConformanceServer,
+    prm: { authorization_servers: [`http://evil.example/\n${'x'.repeat(5000)}`] },
+  })
+  const error = await failure(discover(MCP_URL, pinned(stack.fetch)))
+  assert.is(error.code, 'ERR_UNTRUSTED_ISSUER')
+  assert.not.match(error.message, /\n/)
+  assert.ok(error.message.length < 800, `${error.message.length} characters`)
+
+  const creds = await makeTestStack({
+    server: createConformanceServer,
+    prm: { authorization_servers: ['https://user:hunter2@as.example/'] },
+  })
+  const leaked = await failure(
+    discover(MCP_URL, pinned(creds.fetch, { pinned: 'https://user:hunter2@as.example/' })),
+  )
+  assert.match(leaked.message, /https:\/\/as\.example\/ must have no credentials/)
+  assert.not.match(leaked.message, /hunter2/)
+})
+
 /** A rogue gateway: correct resource metadata except that it names `servers` as its AS. */
 const rogue = (servers: string[]) =>
   makeTestStack({ server: createConformanceServer, prm: { authorization_servers: servers } })

@@ -56,16 +56,19 @@ export function checkEndpointUrl(url: string, what: string, allowHttp = false): 
   try {
     parsed = new URL(url)
   } catch {
-    throw new ConnectError('ERR_DISCOVERY', `${what} ${JSON.stringify(url)} is not a URL`)
+    throw new ConnectError('ERR_DISCOVERY', `${what} ${JSON.stringify(shown(url))} is not a URL`)
   }
   if (!/^https?:$/.test(parsed.protocol))
-    throw new ConnectError('ERR_DISCOVERY', `${what} ${url} is not an http(s) URL`)
+    throw new ConnectError('ERR_DISCOVERY', `${what} ${shown(url)} is not an http(s) URL`)
   if (parsed.username || parsed.password || parsed.hash)
-    throw new ConnectError('ERR_DISCOVERY', `${what} ${url} must have no credentials or fragment`)
+    throw new ConnectError(
+      'ERR_DISCOVERY',
+      `${what} ${shown(`${parsed.protocol}//${parsed.host}${parsed.pathname}`)} must have no credentials or fragment`,
+    )
   if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname) && !allowHttp)
     throw new ConnectError(
       'ERR_DISCOVERY',
-      `${what} ${url} uses http: off loopback; use https, or set OAUTH2_ALLOW_HTTP=true on a private network`,
+      `${what} ${shown(url)} uses http: off loopback; use https, or set OAUTH2_ALLOW_HTTP=true on a private network`,
     )
   return parsed
 }

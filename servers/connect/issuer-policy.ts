@@ -13,8 +13,12 @@ export interface IssuerPolicy {
   allowCrossOrigin?: boolean | undefined
 }
 
-/** A URL for a message: at most 200 characters (it may come from a hostile server). */
-export const shown = (url: string) => (url.length > 200 ? `${url.slice(0, 200)}…` : url)
+/**
+ * A URL for a message: at most 200 characters, printable ASCII only (it may come from a hostile
+ * server, and messages go to a log line by line).
+ */
+export const shown = (url: string) =>
+  (url.length > 200 ? `${url.slice(0, 200)}…` : url).replace(/[^\x20-\x7e…]/g, '?')
 
 const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : undefined)
 
@@ -26,7 +30,9 @@ const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : und
  * @throws ConnectError ERR_UNTRUSTED_ISSUER
  */
 export function chooseIssuer(named: string[], mcpUrl: string, policy: IssuerPolicy): string {
-  const list = named.map((s) => shown(s)).join(', ')
+  const list =
+    named.slice(0, 3).map(shown).join(', ') +
+    (named.length > 3 ? ` and ${named.length - 3} more` : '')
   if (policy.pinned !== undefined) {
     if (named.includes(policy.pinned)) return policy.pinned
     throw new ConnectError(

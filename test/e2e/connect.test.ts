@@ -209,6 +209,10 @@ e2e(
     raw.closeStdin()
     assert.is((await raw.exited).code, 0)
     assert.match(raw.stderr(), /--allow-cross-origin-issuer/)
+    assert.match(
+      raw.stderr(),
+      /credentials go only to an authorization server on the gateway's origin/,
+    )
 
     // The pin on the command line, or the explicit allowance: the chain works.
     for (const args of [['--issuer', state.stack!.asUrl], ['--allow-cross-origin-issuer']]) {

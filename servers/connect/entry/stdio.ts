@@ -59,6 +59,11 @@ process.on('unhandledRejection', (error) => {
   void stop('fatal error', 1)
 })
 
-log(`relaying stdio to ${config.url} as client ${config.clientId}`)
+const trusted = config.issuer
+  ? `credentials go only to ${config.issuer} (--issuer)`
+  : config.allowCrossOriginIssuer
+    ? 'credentials go to any authorization server the gateway names (--allow-cross-origin-issuer)'
+    : "credentials go only to an authorization server on the gateway's origin (no --issuer)"
+log(`relaying stdio to ${config.url} as client ${config.clientId}; ${trusted}`)
 await connect.start()
 connect.relay.done.then(() => void stop('closed'))
