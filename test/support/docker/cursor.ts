@@ -24,6 +24,8 @@ export function readCursorEntries(): CursorEntry[] {
 
 /** The gateway's MCP endpoint on the host, as `.cursor/mcp.json` names it (compose defaults). */
 export const DEFAULT_GATEWAY_URL = 'http://localhost:8080/mcp'
+/** The OAuth2 server's issuer `connect` is pinned to (`--issuer`, compose defaults). */
+export const DEFAULT_ISSUER = 'http://localhost:8081'
 
 /** Where an entry's server runs. */
 export type EntryTarget =
@@ -68,13 +70,17 @@ export interface EntryCommand {
 
 /**
  * The entry's command and args aimed at `stack`: the default container names replaced by the
- * stack's; for host entries the gateway's port swapped for the stack's published one and
+ * stack's; for host entries the gateway's and the issuer's ports swapped for the stack's and
  * `secrets/<name>` files taken from the stack's secrets folder. Nothing else changes.
  */
 export function entryForStack(entry: CursorEntry, stack: Stack): EntryCommand {
   const names = new Map(SERVICES.map((s) => [`${DEFAULT_PREFIX}-${s}`, stack.containers[s]]))
   const gatewayUrl = `http://localhost:${stack.ports.gateway}/mcp`
-  const args = entry.args.map((a) => names.get(a) ?? (a === DEFAULT_GATEWAY_URL ? gatewayUrl : a))
+  const issuer = `http://localhost:${stack.ports.oauth2}`
+  const args = entry.args.map(
+    (a) =>
+      names.get(a) ?? (a === DEFAULT_GATEWAY_URL ? gatewayUrl : a === DEFAULT_ISSUER ? issuer : a),
+  )
   const env = Object.fromEntries(
     Object.entries(entry.env ?? {}).map(([key, value]) => {
       const file = /^secrets\/([\w.-]+)$/.exec(value)?.[1]
