@@ -52,7 +52,10 @@ export interface SessionManagerOptions {
    * closed to make room; only when no session is idle is the new one refused.
    */
   maxSessions: number
-  /** Most sessions of one client id at once (keep it well below `maxSessions`). */
+  /**
+   * Most sessions of one client id at once (keep it well below `maxSessions`); a client at it
+   * is refused (`client_full`): its sessions are its own to end (DELETE) or to let expire.
+   */
   maxPerClient: number
   /** Most tools/call requests in flight for one client id, over all its sessions. Default unlimited. */
   maxCallsPerClient?: number

@@ -330,37 +330,46 @@ async function openStream(h: Awaited<ReturnType<typeof makeHarness>>, token: str
   return res
 }
 
-test('session limits: per client → 429; at the global cap an idle session of the biggest holder makes room, 503 only when all are busy; idle sessions expire', async () => {
+test('per-client session cap → 429 with Retry-After', async () => {
+  const file = { limits: { maxSessions: 10, maxSessionsPerClient: 2 } }
+  await withHarness({ file }, async (h) => {
+    const token = await h.token()
+    await h.initialize(token)
+    await h.initialize(token)
+    const refused = await h.post(initialize(), token)
+    assert.is(refused.status, 429)
+    assert.is(refused.headers.get('retry-after'), '60')
+    assert.is(h.gateway.sessions.countOf('mcp-client'), 2)
+    assert.is((await h.post(initialize(), await h.token('multi'))).status, 200, 'others still can')
+  })
+})
+
+test("global session cap: the biggest holder's idle session makes room for a newcomer; 503 only when all are busy; idle sessions expire", async () => {
   const file = {
     limits: { maxSessions: 3, maxSessionsPerClient: 2, sessionIdleSeconds: 60 },
   }
   await withHarness({ file }, async (h) => {
     const token = await h.token()
+    const on = (id: string) => ({ 'Mcp-Session-Id': id, 'MCP-Protocol-Version': PROTOCOL })
     const first = await h.initialize(token)
     h.as.clock.now += 1000
     const second = await h.initialize(token)
-    const third = await h.post(initialize(), token)
-    assert.is(third.status, 429)
-    assert.ok(third.headers.get('retry-after'))
     const multi = await h.token('multi')
     const theirs = await h.initialize(multi)
     // Full (3) and idle: the newcomer gets a session; the hoarder's least recently used goes.
     const operator = await h.token('operator')
     const mine = await h.initialize(operator)
     assert.is(h.gateway.sessions.size, 3)
-    const evicted = await h.post(listTools, token, {
-      'Mcp-Session-Id': first,
-      'MCP-Protocol-Version': PROTOCOL,
-    })
-    assert.is(evicted.status, 404)
+    assert.is((await h.post(listTools, token, on(first))).status, 404)
+    const listed = await h.post(listTools, multi, on(theirs))
+    assert.is(listed.status, 200, 'the small holder stays')
+    await listed.body?.cancel()
     // Every session busy (an open stream each): now 503.
     const streams = [
       await openStream(h, token, second),
       await openStream(h, multi, theirs),
       await openStream(h, operator, mine),
     ]
-    const full = await h.post(initialize(), await h.token('narrow', '&scope=other'))
-    assert.is(full.status, 403, 'narrow lacks mcp.access: refused before any session')
     const refused = await h.post(initialize(), multi)
     assert.is(refused.status, 503)
     assert.is(refused.headers.get('retry-after'), '30')
@@ -368,11 +377,7 @@ test('session limits: per client → 429; at the global cap an idle session of t
     h.as.clock.now += 61_000
     await h.gateway.sessions.sweep()
     assert.is(h.gateway.sessions.size, 0)
-    const gone = await h.post(listTools, await h.token(), {
-      'Mcp-Session-Id': second,
-      'MCP-Protocol-Version': PROTOCOL,
-    })
-    assert.is(gone.status, 404)
+    assert.is((await h.post(listTools, token, on(second))).status, 404)
   })
 })
 
