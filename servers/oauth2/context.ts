@@ -51,8 +51,9 @@ export interface Limits {
   /** The failure window in seconds. Default 60. */
   authFailureWindowSeconds: number
   /**
-   * Most keys each failure counter tracks (pairs, sources, client ids); a full counter keeps its
-   * penalties and makes untracked keys share one window (shared/http/rate-limit.ts). Default 100 000.
+   * Most keys each failure counter tracks (pairs, sources, client ids; ~200 bytes each, so at
+   * most ~30 MB for the three); a full counter keeps its penalties and makes untracked keys
+   * share one window (shared/http/rate-limit.ts). Default 50 000.
    */
   authTrackedKeys: number
   /**
@@ -78,7 +79,7 @@ export const DEFAULT_LIMITS: Limits = {
   authFailuresPerAddress: 30,
   authFailuresPerClient: 100,
   authFailureWindowSeconds: 60,
-  authTrackedKeys: 100_000,
+  authTrackedKeys: 50_000,
   authKnownSourcesPerClient: 16,
   revocationsPerClient: 10_000,
   tokenCacheMaxEntries: 10_000,

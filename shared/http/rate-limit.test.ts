@@ -61,6 +61,34 @@ test('spread attack: a flood of new keys never flushes a penalty (issue: evictio
   assert.is(limiter.retryAfter('victim-id'), 0, 'and ends with its window')
 })
 
+test('when full, the oldest window below the limit goes, even behind an older penalty', () => {
+  const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, maxKeys: 3, clock: () => 0 })
+  limiter.hit('penalised')
+  limiter.hit('penalised')
+  limiter.hit('b')
+  limiter.hit('c')
+  limiter.hit('d')
+  assert.ok(limiter.retryAfter('penalised') > 0, 'the older penalty is kept')
+  assert.ok(limiter.hit('c') > 0 && limiter.hit('d') > 0, 'c and d were kept: b made room')
+})
+
+test('resets and expiries in any order keep the eviction order right', () => {
+  let now = 0
+  const limiter = createRateLimiter({ limit: 2, windowMs: 1000, maxKeys: 50, clock: () => now })
+  for (let round = 0; round < 200; round++) {
+    now += 100
+    for (let i = 0; i < 40; i++) limiter.hit(`k${round}-${i}`)
+    for (let i = 0; i < 40; i += 2) limiter.reset(`k${round}-${i}`)
+  }
+  assert.ok(limiter.size <= 50)
+  limiter.hit('p')
+  limiter.hit('p')
+  for (let i = 0; i < 500; i++) limiter.hit(`fresh-${i}`)
+  assert.ok(limiter.retryAfter('p') > 0)
+  now += 1000
+  assert.is(limiter.retryAfter('p'), 0)
+})
+
 test('full of penalties: untracked keys share one overflow window instead of evicting', () => {
   let now = 0
   const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, maxKeys: 3, clock: () => now })

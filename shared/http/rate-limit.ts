@@ -39,8 +39,31 @@ export interface RateLimiter {
 }
 
 interface Window {
+  key: string
   start: number
   count: number
+}
+
+/** A FIFO of windows read from the front (arrays: a Map's front iteration skips deleted holes). */
+class Queue {
+  items: Window[] = []
+  head = 0
+  push(window: Window) {
+    this.items.push(window)
+  }
+  peek(): Window | undefined {
+    return this.items[this.head]
+  }
+  shift() {
+    this.head++
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+  }
+  get length() {
+    return this.items.length - this.head
+  }
 }
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
@@ -51,19 +74,20 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     throw new RangeError('rate limit must be an integer ≥ 1')
   if (!(windowMs >= 1)) throw new RangeError('rate limit window must be ≥ 1 ms')
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError('maxKeys must be ≥ 1')
-  /** Windows below the limit, oldest start first (a new window is always appended). */
-  const open = new Map<string, Window>()
-  /** Windows at the limit, in the order they reached it (close to expiry order). */
-  const penalised = new Map<string, Window>()
+  const windows = new Map<string, Window>()
+  /** Every window in start order, hence expiry order; entries of dropped windows are skipped. */
+  let byStart = new Queue()
+  /** The same windows, left behind once they reach the limit: the eviction candidates. */
+  let belowLimit = new Queue()
   /** Shared by keys that could not be tracked because every slot held a penalty. */
   let overflow: Window | undefined
 
   const expired = (window: Window, now: number) => now - window.start >= windowMs
+  const live = (window: Window) => windows.get(window.key) === window
   const current = (key: string, now: number): Window | undefined => {
-    const window = open.get(key) ?? penalised.get(key)
+    const window = windows.get(key)
     if (window && expired(window, now)) {
-      open.delete(key)
-      penalised.delete(key)
+      windows.delete(key)
       return undefined
     }
     return window
@@ -76,12 +100,29 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     window && window.count >= max
       ? Math.max(1, Math.ceil((window.start + windowMs - now) / 1000))
       : 0
+  /** Drops expired windows (they sit at the front of `byStart`): O(1) amortised. */
+  const trim = (now: number) => {
+    for (let w = byStart.peek(); w && (!live(w) || expired(w, now)); w = byStart.peek()) {
+      if (live(w)) windows.delete(w.key)
+      byStart.shift()
+    }
+    // Entries of windows dropped out of order (reset, expiry seen by a lookup) are rebuilt away.
+    if (byStart.length + belowLimit.length > 4 * windows.size + 2048) {
+      byStart = new Queue()
+      belowLimit = new Queue()
+      for (const w of windows.values()) {
+        byStart.push(w) // a Map keeps insertion order, which is start order here
+        if (w.count < limit) belowLimit.push(w)
+      }
+    }
+  }
   /** Frees one slot without erasing a live penalty; false when every slot holds one. */
-  const makeRoom = (now: number): boolean => {
-    const penalty = penalised.entries().next().value
-    if (penalty && expired(penalty[1], now)) return penalised.delete(penalty[0])
-    const below = open.keys().next()
-    return below.done ? false : open.delete(below.value)
+  const makeRoom = (): boolean => {
+    for (let w = belowLimit.peek(); w; w = belowLimit.peek()) {
+      belowLimit.shift() // a window at the limit never drops below it again
+      if (live(w) && w.count < limit) return windows.delete(w.key)
+    }
+    return false
   }
 
   return {
@@ -92,29 +133,27 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
     hit(key) {
       const now = clock()
+      trim(now)
       let window = current(key, now)
       if (!window) {
-        if (open.size + penalised.size >= maxKeys && !makeRoom(now)) {
-          const shared = sharedOverflow(now) ?? (overflow = { start: now, count: 0 })
+        if (windows.size >= maxKeys && !makeRoom()) {
+          const shared = sharedOverflow(now) ?? (overflow = { key: '', start: now, count: 0 })
           shared.count++
           return wait(shared, now)
         }
-        window = { start: now, count: 0 }
-        open.set(key, window)
+        window = { key, start: now, count: 0 }
+        windows.set(key, window)
+        byStart.push(window)
+        belowLimit.push(window)
       }
       window.count++
-      if (window.count === limit) {
-        open.delete(key)
-        penalised.set(key, window)
-      }
       return wait(window, now)
     },
     reset(key) {
-      open.delete(key)
-      penalised.delete(key)
+      windows.delete(key)
     },
     get size() {
-      return open.size + penalised.size
+      return windows.size
     },
   }
 }
