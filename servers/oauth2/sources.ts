@@ -28,7 +28,8 @@ function ipv6Groups(address: string): number[] | undefined {
  * The counter key of a connection's source address. An IPv4 address (also IPv4-mapped IPv6,
  * `::ffff:192.0.2.1`) is itself; an IPv6 address is its /64, the smallest block one subscriber
  * usually holds (RFC 6177), so one host cannot become 2^64 sources. Anything else (no address
- * known, a proxy's odd value) is one shared key per distinct text, at most 64 characters.
+ * known, a proxy's odd value) is one key per distinct text: its first 64 characters, encoded so
+ * that it never holds a space (the authenticator's pair key splits at the first space).
  */
 export function sourceOf(address: string | undefined): string {
   if (address === undefined || address === '') return 'unknown'
@@ -46,5 +47,5 @@ export function sourceOf(address: string | undefined): string {
         .join(':')}::/64`
     }
   }
-  return `other:${bare.slice(0, 64)}`
+  return `other:${encodeURIComponent(bare.slice(0, 64))}`
 }
