@@ -16,6 +16,7 @@ import { detailOf, joinWords, piiFields, strongest, type CallSides } from './gua
 import { schemaLimitProblem } from './guard-limits.ts'
 import { guardResultContent, type ScanSummary } from './guard-result.ts'
 import { DEFAULT_SCAN_BUDGET, isBinaryMember, textLength } from './guard-scan.ts'
+import { uriAwareDetector } from './guard-uri.ts'
 import type { Identity } from './identity.ts'
 import {
   DEFAULT_SECURITY_POLICY,
@@ -401,6 +402,8 @@ function buildEngines(
   const secretTypes = detector.types.filter((type) => detector.categoryOf(type) === 'secret')
   const engines = new Map<string, PolicyEngine>()
   const problems: string[] = []
+  // Strings that are URIs are read as their parts (guard-uri.ts).
+  const uris = uriAwareDetector(detector)
   for (const direction of ['arguments', 'results'] as const) {
     for (const tool of [undefined, ...Object.keys(policy.tools)]) {
       if (tool !== undefined && !policy.tools[tool]?.[direction]) continue
@@ -408,7 +411,7 @@ function buildEngines(
       try {
         engines.set(
           `${direction}:${tool ?? ''}`,
-          createPolicyEngine(resolved, { detector, encryptor }),
+          createPolicyEngine(resolved, { detector: uris, encryptor }),
         )
       } catch (error) {
         if (!(error instanceof PiiPolicyError)) throw error
