@@ -1,11 +1,16 @@
 // The supervised upstream over the in-process link: tools, calls, identity without the token,
 // progress and logs to the right call, timeout with cancellation upstream, crash and restart.
+// Timeouts and retry delays run on a fake clock and calls are cancelled or crashed once the tool
+// has started: no test depends on how fast a loaded machine runs real timers.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import * as v from 'valibot'
 import { McpError } from '@modelcontextprotocol/sdk/types.js'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { createPassThroughGuard } from '../../../shared/mcp/guard-pass-through.ts'
 import { createTestDeps } from '../../../shared/mcp/testing.ts'
+import { defineTool, type Tool } from '../../../shared/mcp/tool.ts'
+import { installFakeTimers } from '../../../test/support/fake-timers.ts'
 import { hangTool, say, steps, testServer, whoami } from '../testing/tools.ts'
 import { UpstreamError } from './errors.ts'
 import { openInProcess } from './in-process.ts'
@@ -13,11 +18,73 @@ import { createUpstream, type LogParams, type UpstreamSpec } from './upstream.ts
 
 const seen = { cancelled: 0 }
 const tools = [whoami, steps, hangTool(seen), say]
+const readOnly = { readOnlyHint: true, destructiveHint: false, openWorldHint: false }
 
-function mount(extra: Partial<UpstreamSpec> = {}) {
+/** Resolves the waiter once `count()` reaches `n` (each `bump()` re-checks). */
+function counter() {
+  let value = 0
+  let waiters: Array<{ n: number; resolve: () => void }> = []
+  return {
+    count: () => value,
+    bump() {
+      value++
+      const ready = waiters.filter((w) => w.n <= value)
+      waiters = waiters.filter((w) => w.n > value)
+      for (const w of ready) w.resolve()
+    },
+    reached: (n: number) =>
+      n <= value ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+  }
+}
+
+/** `wait`: hangs until cancelled, counting the calls it has started and the cancellations seen. */
+function waitTool() {
+  const started = counter()
+  const cancelled = counter()
+  const tool = defineTool({
+    name: 'wait',
+    title: 'Wait',
+    description: 'Waits until cancelled.',
+    input: v.object({}),
+    annotations: readOnly,
+    handler: (_args, ctx) =>
+      new Promise<Record<string, unknown>>((resolve) => {
+        const done = () => {
+          cancelled.bump()
+          resolve({})
+        }
+        if (ctx.signal.aborted) done()
+        else ctx.signal.addEventListener('abort', done)
+        started.bump()
+      }),
+  })
+  return { tool, started, cancelled }
+}
+
+/** `gated`: reports progress `steps` times; after each report it waits for one `open()`. */
+function gatedTool() {
+  const opened = counter()
+  const tool = defineTool({
+    name: 'gated',
+    title: 'Gated',
+    description: 'Reports progress, one step per opening of its gate.',
+    input: v.object({ steps: v.number() }),
+    annotations: readOnly,
+    handler: async ({ steps }, ctx) => {
+      for (let i = 1; i <= steps; i++) {
+        await ctx.progress(i, steps)
+        await opened.reached(i)
+      }
+      return { done: steps }
+    },
+  })
+  return { tool, open: () => opened.bump() }
+}
+
+function mount(extra: Partial<UpstreamSpec> = {}, more: Tool[] = []) {
   const { deps } = createTestDeps()
   const servers: Server[] = []
-  const make = testServer('unit', tools)
+  const make = testServer('unit', [...tools, ...more])
   const lines: string[] = []
   let changes = 0
   const upstream = createUpstream(
@@ -126,57 +193,105 @@ test('a JSON-RPC error of the upstream rejects with McpError', async () => {
 })
 
 test('a hung call times out, is cancelled upstream, and the upstream stays usable', async () => {
-  const { upstream } = mount({ callTimeoutMs: 60 })
-  await upstream.start()
-  const before = seen.cancelled
-  const started = Date.now()
+  const clock = installFakeTimers()
   try {
-    await upstream.call('hang', {})
-    assert.unreachable()
-  } catch (error) {
+    const wait = waitTool()
+    const { upstream } = mount({ callTimeoutMs: 5_000 }, [wait.tool])
+    await upstream.start()
+    const call = upstream.call('wait', {})
+    const outcome = call.then(
+      () => 'answered',
+      (error: unknown) => error,
+    )
+    await wait.started.reached(1)
+    clock.advance(4_999)
+    assert.ok(clock.pending().includes(5_000), 'the call timer has not fired yet')
+    clock.advance(1)
+    const error = await outcome
     assert.instance(error, UpstreamError)
     assert.is((error as UpstreamError).code, 'timeout')
+    assert.match((error as Error).message, /did not answer within 5 s/)
+    await wait.cancelled.reached(1)
+    assert.equal((await upstream.call('say', { text: 'x' })).structuredContent, { text: 'x' })
+    await upstream.close()
+  } finally {
+    clock.restore()
   }
-  assert.ok(Date.now() - started < 1000)
-  await until(() => seen.cancelled === before + 1)
-  assert.equal((await upstream.call('say', { text: 'x' })).structuredContent, { text: 'x' })
-  await upstream.close()
 })
 
 test('progress restarts the call timeout', async () => {
-  const { upstream } = mount({ callTimeoutMs: 80 })
-  await upstream.start()
-  const result = await upstream.call(
-    'steps',
-    { tag: 'slow', steps: 4, delayMs: 50 },
-    { onprogress: () => {} },
-  )
-  assert.equal(result.structuredContent, { tag: 'slow' })
-  await upstream.close()
+  const clock = installFakeTimers()
+  try {
+    const gated = gatedTool()
+    const { upstream } = mount({ callTimeoutMs: 5_000 }, [gated.tool])
+    await upstream.start()
+    const progress = counter()
+    const outcome = upstream
+      .call('gated', { steps: 3 }, { onprogress: () => progress.bump() })
+      .then(
+        (result) => result.structuredContent,
+        (error: unknown) => error,
+      )
+    for (let step = 1; step <= 3; step++) {
+      // The report reached the upstream: the timeout starts again.
+      const first = await Promise.race([
+        progress.reached(step).then(() => 'report'),
+        outcome.then(() => 'end of the call'),
+      ])
+      assert.is(first, 'report', `report ${step} came before the call ended`)
+      clock.advance(4_000) // under the timeout since the last report; 12 s in all
+      gated.open()
+    }
+    assert.equal(await outcome, { done: 3 })
+    assert.is(clock.now(), 12_000)
+    await upstream.close()
+  } finally {
+    clock.restore()
+  }
+})
+
+test('without progress the same call times out', async () => {
+  const clock = installFakeTimers()
+  try {
+    const gated = gatedTool()
+    const { upstream } = mount({ callTimeoutMs: 5_000 }, [gated.tool])
+    await upstream.start()
+    // No onprogress: the reports do not restart the timeout, so 5 s after the start it expires.
+    const call = upstream.call('gated', { steps: 3 }).catch((error: unknown) => error)
+    await clock.scheduled(5_000)
+    clock.advance(5_000)
+    const error = await call
+    assert.is((error as UpstreamError).code, 'timeout')
+    await upstream.close()
+  } finally {
+    clock.restore()
+  }
 })
 
 test('the caller cancelling aborts the call upstream', async () => {
-  const { upstream } = mount()
+  const wait = waitTool()
+  const { upstream } = mount({}, [wait.tool])
   await upstream.start()
-  const before = seen.cancelled
   const controller = new AbortController()
-  const call = upstream.call('hang', {}, { signal: controller.signal })
-  setTimeout(() => controller.abort(), 20)
+  const call = upstream.call('wait', {}, { signal: controller.signal })
+  await wait.started.reached(1)
+  controller.abort()
   try {
     await call
     assert.unreachable()
   } catch (error) {
     assert.is((error as UpstreamError).code, 'cancelled')
   }
-  await until(() => seen.cancelled === before + 1)
+  await wait.cancelled.reached(1)
   await upstream.close()
 })
 
 test('a crash fails in-flight calls at once, then the upstream restarts with backoff', async () => {
-  const { upstream, servers, lines, changes } = mount()
+  const wait = waitTool()
+  const { upstream, servers, lines, changes } = mount({}, [wait.tool])
   await upstream.start()
-  const call = upstream.call('hang', {})
-  await new Promise((r) => setTimeout(r, 10))
+  const call = upstream.call('wait', {})
+  await wait.started.reached(1)
   await servers[0]!.close() // the server side goes away mid-call
   try {
     await call
@@ -193,7 +308,7 @@ test('a crash fails in-flight calls at once, then the upstream restarts with bac
     assert.is((error as UpstreamError).code, 'unavailable')
     assert.match((error as Error).message, /server unit is restarting \(next attempt in 1 s\)/)
   }
-  assert.ok(upstream.tools?.length === 4, 'the last known tools are kept while restarting')
+  assert.ok(upstream.tools?.length === 5, 'the last known tools are kept while restarting')
   await until(() => upstream.state === 'ready')
   assert.is(servers.length, 2)
   assert.is(changes(), 1, 'the same tools after the restart: no change reported')
@@ -203,29 +318,51 @@ test('a crash fails in-flight calls at once, then the upstream restarts with bac
 })
 
 test('a failing open is retried with growing delays; close stops the retries', async () => {
-  let opens = 0
-  const upstream = createUpstream({
-    name: 'broken',
-    kind: 'child',
-    open: () => {
-      opens++
-      throw new Error('spawn ENOENT')
-    },
-    restart: { initialDelayMs: 10, maxDelayMs: 1000 },
-  })
-  await upstream.start()
-  assert.is(upstream.state, 'restarting')
-  await until(() => opens >= 3)
-  assert.ok(upstream.failures >= 3)
-  await upstream.close()
-  const count = opens
-  await new Promise((r) => setTimeout(r, 100))
-  assert.is(opens, count)
+  const clock = installFakeTimers()
   try {
-    await upstream.call('x', {})
-    assert.unreachable()
-  } catch (error) {
-    assert.is((error as UpstreamError).code, 'closed')
+    const opens = counter()
+    const upstream = createUpstream(
+      {
+        name: 'broken',
+        kind: 'child',
+        open: () => {
+          opens.bump()
+          throw new Error('spawn ENOENT')
+        },
+        restart: { initialDelayMs: 1_000, maxDelayMs: 4_000 },
+      },
+      { clock: () => clock.now() },
+    )
+    await upstream.start()
+    assert.is(upstream.state, 'restarting')
+    // Attempt n+1 comes 1, 2, 4, then 4 s (the cap) after attempt n failed.
+    for (const [attempt, delay] of [
+      [2, 1_000],
+      [3, 2_000],
+      [4, 4_000],
+      [5, 4_000],
+    ] as const) {
+      await clock.scheduled()
+      assert.equal(clock.pending(), [delay], `the retry before attempt ${attempt}`)
+      clock.advance(delay - 1)
+      assert.is(opens.count(), attempt - 1, `attempt ${attempt} not before ${delay} ms`)
+      clock.advance(1)
+      await opens.reached(attempt)
+    }
+    await clock.scheduled()
+    assert.is(upstream.failures, 5)
+    await upstream.close()
+    assert.equal(clock.pending(), [], 'close cancels the pending retry')
+    clock.advance(60_000)
+    assert.is(opens.count(), 5)
+    try {
+      await upstream.call('x', {})
+      assert.unreachable()
+    } catch (error) {
+      assert.is((error as UpstreamError).code, 'closed')
+    }
+  } finally {
+    clock.restore()
   }
 })
 
