@@ -1,5 +1,6 @@
 // End to end: the built bundle dist/oauth2.mjs, run alone, answers the seed README's curl flows.
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
@@ -156,6 +157,88 @@ test('RV-5 across a restart: with OAUTH2_REVOCATION_FILE a revoked token stays r
   } finally {
     await second.stop()
   }
+})
+
+/** POST a form from a given loopback source address (127.0.0.2 is another peer on Linux). */
+function postFrom(
+  localAddress: string,
+  url: string,
+  body: string,
+  [id, secret]: [string, string],
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { ...FORM, Authorization: `Basic ${btoa(`${id}:${secret}`)}` },
+      },
+      (res) => {
+        let text = ''
+        res.on('data', (d) => (text += d))
+        res.on('end', () => resolve({ status: res.statusCode!, text }))
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+test('issue 9 §2, §3 over sockets: guessing from one address leaves the gateway served; revocations name their client', async () => {
+  const dir = tmp()
+  const clients = join(dir, 'clients.json')
+  const gatewaySecret = 'gateway-secret-0123456789abcdef0123456789'
+  writeFileSync(
+    clients,
+    serializeClientRegistry([
+      {
+        clientId: 'mcp-gateway',
+        secretHash: await hashClientSecret(gatewaySecret),
+        scopes: ['mcp.access'],
+        audiences: ['http://localhost:8080/mcp'],
+      },
+    ]),
+  )
+  const server = await startOAuth2({
+    env: {
+      MCP_DOCKER_ENV: 'development',
+      MCP_DOCKER_DEV_DIR: join(dir, '.dev'),
+      OAUTH2_CLIENTS_FILE: clients,
+      OAUTH2_REVOCATION_FILE: join(dir, 'revoked.jsonl'),
+    },
+  })
+  try {
+    const token = (await seedToken(server.url)).body.access_token as string
+    const introspect = `${server.url}/oauth2/introspect`
+    const gateway: [string, string] = ['mcp-gateway', gatewaySecret]
+    // The attack of the issue: wrong secrets for the gateway's client id from 127.0.0.2.
+    const attack: number[] = []
+    for (let i = 0; i < 20; i++)
+      attack.push(
+        (await postFrom('127.0.0.2', introspect, `token=${token}`, ['mcp-gateway', `g${i}`]))
+          .status,
+      )
+    assert.equal(attack.slice(-5), [429, 429, 429, 429, 429], attack.join(','))
+    // The gateway, from 127.0.0.1, is served (before: 429 for 60 s).
+    const served = await postFrom('127.0.0.1', introspect, `token=${token}`, gateway)
+    assert.is(served.status, 200, served.text)
+    assert.is(JSON.parse(served.text).active, true)
+    const revoke = await postFrom('127.0.0.1', `${server.url}/oauth2/revoke`, `token=${token}`, [
+      'mcp-client',
+      'secret',
+    ])
+    assert.is(revoke.status, 200)
+    const after = await postFrom('127.0.0.1', introspect, `token=${token}`, gateway)
+    assert.equal(JSON.parse(after.text), { active: false }, 'the revocation is seen at once')
+    const guesser = await postFrom('127.0.0.2', introspect, `token=${token}`, gateway)
+    assert.is(guesser.status, 429, 'the guessing address stays slowed, right secret or not')
+  } finally {
+    assert.is(await server.stop('SIGTERM'), 0, server.stderr())
+  }
+  const lines = readFileSync(join(dir, 'revoked.jsonl'), 'utf8').trim().split('\n')
+  assert.is(lines.length, 1)
+  assert.is(JSON.parse(lines[0]!).client_id, 'mcp-client')
 })
 
 test('production refuses to start without a key or clients file, one line per problem', async () => {
