@@ -89,11 +89,12 @@ export interface SessionManager {
    */
   track(session: Session, jti: string, response: Response, onEnd?: () => void): Response
   /**
-   * Records tools/call requests accepted on `session`; false (nothing recorded) when they would
-   * take its client over `maxCallsPerClient`. Each is released when its response is sent, when
-   * the client cancels it (`cancelled`), or when the session ends.
+   * Records tools/call requests accepted on `session` and returns the ids newly recorded;
+   * undefined (nothing recorded) when they would take its client over `maxCallsPerClient`. Each
+   * is released when its response is sent, when the client cancels it (`cancelled`), or when the
+   * session ends.
    */
-  reserveCalls(session: Session, ids: readonly RequestId[]): boolean
+  reserveCalls(session: Session, ids: readonly RequestId[]): RequestId[] | undefined
   /** Releases calls the client cancelled (`notifications/cancelled`): no response will follow. */
   cancelled(session: Session, ids: readonly RequestId[]): void
   /** tools/call requests in flight for `clientId`. */
@@ -328,10 +329,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     reserveCalls(view, ids) {
       const session = view as SessionState
       const fresh = [...new Set(ids)].filter((id) => !session.calls.has(id))
-      if ((callsPerClient.get(session.clientId) ?? 0) + fresh.length > maxCalls) return false
+      if ((callsPerClient.get(session.clientId) ?? 0) + fresh.length > maxCalls) return undefined
       for (const id of fresh) session.calls.add(id)
       bump(callsPerClient, session.clientId, fresh.length)
-      return true
+      return fresh
     },
     cancelled(view, ids) {
       for (const id of ids) releaseCall(view as SessionState, id)

@@ -539,6 +539,27 @@ test('fairness: a client over its tools/call in flight → 429 JSON-RPC error; o
   })
 })
 
+test('fairness: a call the transport refuses (bad MCP-Protocol-Version) does not keep its slot', async () => {
+  const file = { limits: { maxCallsInFlightPerClient: 1 } }
+  await withHarness({ file }, async (h) => {
+    const token = await h.token()
+    const id = await h.initialize(token)
+    const bad = await h.post(callTool('steps', { tag: 'a' }, 20), token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': '1999-01-01',
+    })
+    assert.is(bad.status, 400)
+    assert.is(h.gateway.sessions.callsOf('mcp-client'), 0)
+    const ok = await h.post(callTool('steps', { tag: 'b' }, 21), token, {
+      'Mcp-Session-Id': id,
+      'MCP-Protocol-Version': PROTOCOL,
+    })
+    assert.is(ok.status, 200)
+    assert.equal((await messagesOf(ok)).at(-1).result.structuredContent, { tag: 'b' })
+    assert.is(h.gateway.sessions.callsOf('mcp-client'), 0, 'answered: released')
+  })
+})
+
 test("MCP-A6 with the built-ins' default tool scopes: a tool needing audit.read is hidden and refused without it, served with it", async () => {
   await withHarness({ toolScopes: { alpha: { whoami: ['audit.read'] } } }, async (h) => {
     const token = await h.token()

@@ -197,13 +197,14 @@ export function mcpRoute(options: McpRouteOptions): Hono<GatewayEnv> {
       sessions.cancelled(session, cancelledIds(messages))
     }
     // Fairness: a bounded number of tools/call in flight per client, over all its sessions.
-    if (
-      calls.length > 0 &&
-      !sessions.reserveCalls(
-        session,
-        calls.map((c) => c.id),
-      )
-    )
+    const reserved =
+      calls.length > 0
+        ? sessions.reserveCalls(
+            session,
+            calls.map((c) => c.id),
+          )
+        : []
+    if (!reserved)
       return jsonRpcErrorResponse(
         429,
         -32000,
@@ -217,10 +218,7 @@ export function mcpRoute(options: McpRouteOptions): Hono<GatewayEnv> {
         authInfo: principal.authInfo,
       })
     } catch (error) {
-      sessions.cancelled(
-        session,
-        calls.map((c) => c.id),
-      )
+      sessions.cancelled(session, reserved)
       throw error
     }
     // An initialize the transport refused leaves no session behind.
@@ -229,11 +227,7 @@ export function mcpRoute(options: McpRouteOptions): Hono<GatewayEnv> {
       return response
     }
     // Calls the transport refused (4xx) will get no answer through the session.
-    if (response.status >= 400)
-      sessions.cancelled(
-        session,
-        calls.map((c) => c.id),
-      )
+    if (response.status >= 400) sessions.cancelled(session, reserved)
     return tracked(request, principal, session, response)
   })
 
