@@ -289,4 +289,61 @@ test('config file problems are reported with their paths, together with env prob
   )
 })
 
+test("session limits: the per-client cap stays at most the global one; built-ins' default tool scopes", () => {
+  files['/etc/caps.json'] = JSON.stringify({ limits: { maxSessions: 10 } })
+  const small = read({ ...dev, GATEWAY_CONFIG_FILE: '/etc/caps.json' })
+  assert.equal(
+    [
+      small.limits.maxSessions,
+      small.limits.maxSessionsPerClient,
+      small.limits.maxCallsInFlightPerClient,
+    ],
+    [10, 10, 16],
+    'the default per-client cap follows a smaller global cap',
+  )
+  files['/etc/over.json'] = JSON.stringify({
+    limits: { maxSessions: 10, maxSessionsPerClient: 11, maxCallsInFlightPerClient: 0 },
+  })
+  const problems = problemsOf({ ...dev, GATEWAY_CONFIG_FILE: '/etc/over.json' })
+  assert.ok(
+    problems.some((p) => /limits\.maxCallsInFlightPerClient: must be between 1 and 10000/.test(p)),
+    problems.join('\n'),
+  )
+  files['/etc/over2.json'] = JSON.stringify({
+    limits: { maxSessions: 10, maxSessionsPerClient: 11 },
+  })
+  assert.equal(problemsOf({ ...dev, GATEWAY_CONFIG_FILE: '/etc/over2.json' }), [
+    'GATEWAY_CONFIG_FILE: limits.maxSessionsPerClient must be at most limits.maxSessions (keep it well below, so one client cannot take every session)',
+  ])
+  const scoped = readGatewayConfig(dev, {
+    ...sources,
+    builtins: {
+      ...sources.builtins,
+      toolScopes: { security: { get_security_audit_log: ['audit.read'], other: ['x'] } },
+    },
+  })
+  const security = scoped.servers.find((s) => s.name === 'security')!
+  assert.equal(security.toolScopes, { get_security_audit_log: ['audit.read'], other: ['x'] })
+  files['/etc/lift.json'] = JSON.stringify({
+    servers: {
+      security: { tools: ['get_security_audit_log'], toolScopes: { get_security_audit_log: [] } },
+    },
+  })
+  const lifted = readGatewayConfig(
+    { ...dev, GATEWAY_CONFIG_FILE: '/etc/lift.json' },
+    {
+      ...sources,
+      builtins: {
+        ...sources.builtins,
+        toolScopes: { security: { get_security_audit_log: ['audit.read'], other: ['x'] } },
+      },
+    },
+  )
+  assert.equal(
+    lifted.servers.find((s) => s.name === 'security')!.toolScopes,
+    { get_security_audit_log: [] },
+    'the file replaces a default; defaults of tools the allow-list leaves out are dropped',
+  )
+})
+
 test.run()
