@@ -355,7 +355,7 @@ test('usage errors exit 2 with the usage; a command that cannot start exits 1', 
     assert.is(exit.code, 2, args.join(' '))
     assert.match(
       raw.stderr(),
-      /usage: node guard\.mjs \[--policy-file <file>\] -- <command> \[args…\]/,
+      /usage: node guard\.mjs \[--policy-file <file>\] \[--call-timeout <seconds>\] -- <command> \[args…\]/,
     )
     assert.equal(raw.junk, [])
   }
