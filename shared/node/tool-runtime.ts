@@ -95,6 +95,11 @@ export async function startToolRuntime(
 
   const keys = await readKeys(env, problems)
   const policyFile = await readPolicyFile(env, problems)
+  // SECURITY_SCAN_BUDGET: characters of text one message may hold for the PII scan (issue 9 §5).
+  const budgetVar = readVar(env, 'SECURITY_SCAN_BUDGET')
+  const scanBudget = budgetVar === undefined ? undefined : Number(budgetVar)
+  if (scanBudget !== undefined && !(/^\d+$/.test(budgetVar!) && scanBudget >= 1024))
+    problems.add('SECURITY_SCAN_BUDGET: must be a whole number of characters, at least 1024')
   const policy = policyFile
     ? problems.collect(() => parseSecurityPolicy(policyFile.json, { source: policyFile.source }))
     : DEFAULT_SECURITY_POLICY
@@ -145,6 +150,7 @@ export async function startToolRuntime(
       policy: typed,
       audit: log,
       ...(encryptor ? { encryptor } : {}),
+      ...(scanBudget !== undefined ? { scanBudget } : {}),
       onError: operatorLine,
     })
     scrubber = createScrubber(detector)

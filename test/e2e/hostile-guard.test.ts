@@ -147,4 +147,33 @@ test('no raw value of the hostile server reaches the client through dist/guard.m
   for (const value of RAW) assert.not.ok(text.includes(value), `${value} in the audit log`)
 })
 
+test('SECURITY_SCAN_BUDGET: an argument over the budget is refused unscanned (issue 9 §5)', async () => {
+  const child = spawn(
+    process.execPath,
+    [await bundlePath('guard'), '--', process.execPath, HOSTILE],
+    {
+      env: minimalEnv({ SECURITY_SCAN_BUDGET: '2048' }),
+    },
+  )
+  let out = ''
+  child.stdout.on('data', (chunk) => (out += chunk))
+  const call = (id: number, text: string) =>
+    `${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo_keys', arguments: { text } } })}\n`
+  child.stdin.write(call(1, 'x'.repeat(3000)) + call(2, 'x'.repeat(1000)))
+  const deadline = Date.now() + 10_000
+  while (out.split('\n').length < 3 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20))
+  child.stdin.end()
+  const [big, small] = out
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+  assert.match(
+    big.result.content[0].text,
+    /more than 2048 characters of text, over the guard's scan budget/,
+  )
+  assert.is(small.result.content[0].text, 'echo_keys got 1 keys')
+  await new Promise((resolve) => child.once('exit', resolve))
+})
+
 test.run()
