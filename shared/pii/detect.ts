@@ -178,7 +178,8 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   }
   const enabled = new Set(options.types ?? categories.keys())
   const active = all.filter((p) => enabled.has(p.type))
-  const recognizeNames = withNames && enabled.has(KOREAN_NAME) ? createNameRecognizer() : undefined
+  const recognizeNames =
+    withNames && enabled.has(KOREAN_NAME) ? createNameRecognizer({ minScore }) : undefined
   const types = Object.freeze([
     ...new Set([...active.map((p) => p.type), ...(recognizeNames ? [KOREAN_NAME] : [])]),
   ])

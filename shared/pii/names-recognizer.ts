@@ -18,14 +18,23 @@ export interface NameCandidate extends Finding {
 /** Entity type of the findings. */
 export const KOREAN_NAME = 'korean_name'
 
+/** Most words whose shape is remembered (the map is cleared when full). */
+const SHAPE_CACHE = 50_000
 /** Hangul words; a run longer than 24 syllables is not split (no name sits in it). */
 const RUN = /(?<![가-힣])[가-힣]{2,24}(?![가-힣])/g
 /** Between a label and its value: spaces, `:`, `=`, quotes, brackets, dashes, a comma after an English salutation (at most 8). */
 const LABEL_GAP = /^[\s:=：,'"`(\[{<>|\-–—]{0,8}$/
+const LABEL_GAP_CHAR = /[\s:=：,'"`(\[{<>|\-–—]/
+const isHangul = (code: number) => code >= 0xac00 && code <= 0xd7a3
 /** Between two names of a list (quotes allowed, for JSON arrays and CSV). */
 const LIST_GAP = /^["'` \t]*[,·・、/|;]["'` \t]*$/
 /** Particles that join two names (김철수와 이영희). */
 const JOINING = new Set(['와', '과', '랑', '이랑', '하고', '및'])
+/** List separators and quotes: a weak candidate next to one may be raised by its list. */
+const SEPARATOR = /[,·・、/|;"'`]/
+const nearSeparator = (text: string, start: number, end: number) =>
+  SEPARATOR.test(text.slice(Math.max(0, start - 3), start)) ||
+  SEPARATOR.test(text.slice(end, end + 3))
 /** What may stand right before and after a whole-field value. */
 const FIELD_EDGE = /["'`,\t|\n]/
 /** Topic and subject particles a Korean label may carry (담당자는 최민서입니다). */
@@ -41,6 +50,8 @@ const PERSON_NAME_KEYS = new Set(
 export interface NameRecognizerOptions {
   /** The shape rules. Default: KOREAN_NAME_RULES from patterns/korean-names.json. */
   rules?: KoreanNameRules
+  /** Weak candidates below this are kept only where a list could raise them. Default 0.4. */
+  minScore?: number
 }
 
 /** Scores the Korean-name candidates of a text; returns every candidate with a score above 0. */
@@ -48,6 +59,7 @@ export type NameRecognizer = (text: string, table?: TableContext) => NameCandida
 
 export function createNameRecognizer(options: NameRecognizerOptions = {}): NameRecognizer {
   const rules = options.rules ?? KOREAN_NAME_RULES
+  const minScore = options.minScore ?? 0.4
   const { data } = rules
   const particles = new Set(data.particles)
   const titles = new Set(data.titles)
@@ -57,26 +69,35 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
   const single = new Set(data.surnames)
   const double = new Set(data.doubleSurnames)
   const stop = new Set(data.stopWords)
-  const maxTitle = Math.max(
-    ...data.titles.map((t) => t.length),
-    ...data.honorifics.map((h) => h.length),
-  )
+
+  /**
+   * Every ending a name may carry inside its word, precomputed (a particle; a title or honorific,
+   * then 님, then a particle): one map lookup per split in the hot loop.
+   */
+  const suffixes = new Map<string, 'particle' | 'title'>()
+  for (const p of particles) suffixes.set(p, p === '님' ? 'title' : 'particle')
+  for (const head of [...titles, ...honorifics])
+    for (const withNim of head === '님' ? [head] : [head, `${head}님`]) {
+      suffixes.set(withNim, 'title')
+      for (const p of particles) suffixes.set(withNim + p, 'title')
+    }
+  const maxSuffix = Math.max(...[...suffixes.keys()].map((k) => k.length))
 
   /** What follows a name inside its word: '' → none; else the evidence or undefined if nothing fits. */
-  function suffixKind(rest: string): 'none' | 'particle' | 'title' | undefined {
-    if (rest === '') return 'none'
-    if (particles.has(rest)) return rest === '님' ? 'title' : 'particle'
-    for (let len = Math.min(maxTitle, rest.length); len >= 1; len--) {
-      const head = rest.slice(0, len)
-      if (!titles.has(head) && !honorifics.has(head)) continue
-      let tail = rest.slice(len)
-      if (tail.startsWith('님') && head !== '님') tail = tail.slice(1)
-      if (tail === '' || particles.has(tail)) return 'title'
-    }
-    return undefined
-  }
+  const suffixKind = (rest: string): 'none' | 'particle' | 'title' | undefined =>
+    rest === '' ? 'none' : suffixes.get(rest)
 
+  const labelMemo = new Map<string, boolean>()
   const isKoreanLabel = (word: string) => {
+    let known = labelMemo.get(word)
+    if (known === undefined) {
+      known = isKoreanLabelUncached(word)
+      if (labelMemo.size >= SHAPE_CACHE) labelMemo.clear()
+      labelMemo.set(word, known)
+    }
+    return known
+  }
+  function isKoreanLabelUncached(word: string): boolean {
     for (let cut = 0; cut <= 2; cut++) {
       // 담당자는 → 담당자; 영업담당자 → ends with 담당자.
       let w = word
@@ -104,13 +125,13 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
   function labelBefore(text: string, start: number): boolean {
     let i = start
     const gapStart = Math.max(0, start - 8)
-    while (i > gapStart && LABEL_GAP.test(text[i - 1]!) && text[i - 1] !== '\n') i--
+    while (i > gapStart && text[i - 1] !== '\n' && LABEL_GAP_CHAR.test(text[i - 1]!)) i--
     if (!LABEL_GAP.test(text.slice(i, start))) return false
     const end = i
     const code = text.charCodeAt(end - 1)
     if (code >= 0xac00 && code <= 0xd7a3) {
       let s = end - 1
-      while (s > 0 && s > end - 12 && /[가-힣]/.test(text[s - 1]!)) s--
+      while (s > 0 && s > end - 12 && isHangul(text.charCodeAt(s - 1))) s--
       // A comma ends a Korean label's cell (이름,전화번호 is a header, not a label and a name).
       return !text.slice(end, start).includes(',') && isKoreanLabel(text.slice(s, end))
     }
@@ -167,6 +188,38 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
     return Math.min(0.99, base + (extra > 1 ? 0.05 * (extra - 1) : 0))
   }
 
+  /** A split of a word into a name that looks like one and an ending that fits. */
+  interface Split {
+    length: number
+    kind: 'none' | 'particle' | 'title'
+    surname: string
+    given: string
+    /** Given-name plausibility (names.ts givenPlausibility). */
+    g: number
+  }
+  /** The shape of a word depends on the word only: memoised (words repeat, Zipf). */
+  const shapes = new Map<string, Split[]>()
+  const NONE: Split[] = []
+  function shapeOf(word: string): Split[] {
+    let known = shapes.get(word)
+    if (known) return known
+    known = NONE
+    if (word.length <= 4 + maxSuffix)
+      for (let length = Math.min(4, word.length); length >= 2; length--) {
+        const kind = suffixKind(word.slice(length))
+        if (kind === undefined) continue
+        const name = word.slice(0, length)
+        const parts = rules.split(name)
+        // 승인자, 이용자, 성명란: a label is not the name it introduces.
+        if (!parts || isKoreanLabel(name)) continue
+        if (known === NONE) known = []
+        known.push({ length, kind, ...parts, g: rules.givenPlausibility(parts.given) })
+      }
+    if (shapes.size >= SHAPE_CACHE) shapes.clear()
+    shapes.set(word, known)
+    return known
+  }
+
   return function recognize(text, table) {
     const out: Array<NameCandidate & { runEnd: number; joins: boolean; g: number; given: number }> =
       []
@@ -176,25 +229,25 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
       const start = m.index
       const first = word[0]!
       if (!single.has(first) && !double.has(word.slice(0, 2))) continue
+      const viable = shapeOf(word)
+      if (viable.length === 0) continue
+      // Context of the word, once: a label or header before it, a title after it.
+      const label = labelBefore(text, start)
+      const header = table !== undefined && headerIsLabel(table.headerAt(start))
+      const runEnd = start + word.length
+      const nextTitle = viable.some((v) => v.kind === 'none') && titleAfter(text, runEnd)
       // 정보은 (정보 + 은), 이상이: read as a common word and a particle unless context says name.
       let wordReading = false
-      for (let k = 2; k < word.length && !wordReading; k++)
-        wordReading = stop.has(word.slice(0, k)) && particles.has(word.slice(k))
+      if (!label && !header)
+        for (let k = 2; k < word.length && !wordReading; k++)
+          wordReading = stop.has(word.slice(0, k)) && particles.has(word.slice(k))
       // The best split: the highest-scoring shape; longer names win ties.
       let best: (typeof out)[number] | undefined
-      for (let length = Math.min(4, word.length); length >= 2; length--) {
-        const kind = suffixKind(word.slice(length))
-        if (kind === undefined) continue
-        const name = word.slice(0, length)
-        const parts = rules.split(name)
-        // 승인자, 이용자, 성명란: a label is not the name it introduces.
-        if (!parts || isKoreanLabel(name)) continue
-        const g = rules.givenPlausibility(parts.given)
+      for (const { length, kind, surname, given, g } of viable) {
         const evidence: NameEvidence[] = []
-        if (kind === 'title' || (kind === 'none' && titleAfter(text, start + word.length)))
-          evidence.push('title')
-        if (labelBefore(text, start)) evidence.push('label')
-        if (table && headerIsLabel(table.headerAt(start))) evidence.push('header')
+        if (kind === 'title' || (kind === 'none' && nextTitle)) evidence.push('title')
+        if (label) evidence.push('label')
+        if (header) evidence.push('header')
         if (kind === 'particle') evidence.push('particle')
         if (
           kind === 'none' &&
@@ -203,9 +256,8 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         )
           evidence.push('field')
         if (evidence.length === 0) evidence.push('bare')
-        if (wordReading && !evidence.some((e) => e === 'label' || e === 'header' || e === 'title'))
-          continue
-        const s = score(parts.surname, parts.given, g, evidence)
+        if (wordReading && !evidence.includes('title')) continue
+        const s = score(surname, given, g, evidence)
         if (!best || s > best.score) {
           const rest = word.slice(length)
           best = {
@@ -215,18 +267,22 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
             score: s,
             validated: false,
             evidence,
-            runEnd: start + word.length,
+            runEnd,
             joins: JOINING.has(rest),
             // 황보석: a two-syllable surname and one given syllable read like a full name.
-            g: parts.surname.length === 2 && parts.given.length === 1 ? 0.6 : g,
-            given: parts.surname.length + parts.given.length >= 3 ? 2 : 1,
+            g: surname.length === 2 && given.length === 1 ? 0.6 : g,
+            given: surname.length + given.length >= 3 ? 2 : 1,
           }
         }
       }
+      // A weak candidate matters only next to a list separator (or a joining particle).
+      if (best && best.score < minScore && !best.joins && !nearSeparator(text, start, runEnd))
+        continue
       if (best) out.push(best)
     }
     // Lists: a confident name raises the plausible names next to it (김철수, 이영희·박민수).
     const adjacent = (a: (typeof out)[number], b: (typeof out)[number]) => {
+      if (b.start - a.runEnd > 8) return false
       const between = text.slice(a.runEnd, b.start)
       return LIST_GAP.test(between) || (a.joins && between === ' ')
     }

@@ -19,8 +19,10 @@ export interface NormalizedText {
 const INVISIBLE =
   /[\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFE00-\uFE0F\uFEFF]/
 
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g')
+
 /** Dashes that NFKC keeps as they are (U+2010–2015, minus sign, small and full-width forms). */
-const DASH = /[\u2010-\u2015\u2212\u2E3A\u2E3B\uFE58\uFE63\uFF0D\u30FC]/
+const DASH = /[\u2010-\u2015\u2212\u2E3A\u2E3B\uFE58\uFE63\uFF0D]/
 
 /**
  * Characters that need no work: ASCII, Latin-1 letters and signs (but not the soft hyphen),
@@ -36,6 +38,16 @@ const IDENTITY = (text: string): NormalizedText => ({
   toOriginalEnd: (index) => index,
 })
 
+/** The characters to look at, one at a time (the rest is copied in slices). */
+const WORK = new RegExp(`${NEEDS_WORK.source}+`, 'g')
+/** Invisible characters, dashes and combining marks: a run with one is done character by character. */
+const SPECIAL = new RegExp(
+  `${INVISIBLE.source}|${DASH.source}|[\\u0300-\\u036F\\u1100-\\u11FF\\u3099\\u309A\\uD7B0-\\uD7FF]`,
+)
+const SURROGATE = /[\uD800-\uDFFF]/
+const isInvisible = (code: number) => INVISIBLE.test(String.fromCharCode(code))
+const isDash = (code: number) => DASH.test(String.fromCharCode(code))
+
 /** A base character with the combining marks and conjoining jamo that follow it. */
 const isCombining = (code: number) =>
   (code >= 0x0300 && code <= 0x036f) ||
@@ -44,52 +56,124 @@ const isCombining = (code: number) =>
   (code >= 0x3099 && code <= 0x309a)
 
 /**
- * Normalises `text` for matching. Linear: one pass over the characters, each cluster (a base
- * character and the marks or jamo that combine with it) normalised on its own, so every
- * character of the result maps back to the original cluster it came from.
+ * Normalises `text` for matching. Linear: the characters that need no work are copied in
+ * slices; each other cluster (a base character and the marks or jamo that combine with it) is
+ * normalised on its own. The map back is a list of segments: in a linear segment the i-th
+ * character comes from the i-th original one; a cluster whose length changed maps every one of
+ * its characters to the whole original cluster. Lookups are binary searches over the segments.
  */
 export function normalizeForMatching(text: string): NormalizedText {
-  if (!NEEDS_WORK.test(text)) return IDENTITY(text)
+  WORK.lastIndex = 0
+  if (!WORK.test(text)) return IDENTITY(text)
   const out: string[] = []
-  // starts[i] / ends[i]: the original span of the cluster the i-th output code unit came from.
-  const starts: number[] = []
-  const ends: number[] = []
-  const emit = (piece: string, start: number, end: number) => {
-    out.push(piece)
-    for (let k = 0; k < piece.length; k++) {
-      starts.push(start)
-      ends.push(end)
+  // Segment k starts at normalised offset nStart[k] and original offset oStart[k]; oEnd[k] is
+  // the original end of a cluster segment, or -1 for a linear one.
+  const nStart: number[] = []
+  const oStart: number[] = []
+  const oEnd: number[] = []
+  let n = 0 // normalised length so far
+  let linear = false // the last segment is linear and ends at the current position
+  const copy = (from: number, to: number) => {
+    if (to <= from) return
+    out.push(text.slice(from, to))
+    if (!linear) {
+      nStart.push(n)
+      oStart.push(from)
+      oEnd.push(-1)
+      linear = true
+    }
+    n += to - from
+  }
+  let at = 0
+  WORK.lastIndex = 0
+  for (let m = WORK.exec(text); m !== null; m = WORK.exec(text)) {
+    const runStart = m.index
+    const runEnd = runStart + m[0].length
+    copy(at, runStart)
+    at = runEnd
+    // Most runs (CJK, emoji, other scripts) are already normal: copied as they are. A run
+    // without surrogates, invisible characters, dashes or combining marks whose NFKC has the
+    // same length maps one for one (NFKC never deletes a character): one linear piece.
+    if (!SPECIAL.test(m[0])) {
+      const piece = m[0].normalize('NFKC')
+      if (piece === m[0]) {
+        copy(runStart, runEnd)
+        continue
+      }
+      if (piece.length === m[0].length && !SURROGATE.test(m[0])) {
+        out.push(piece)
+        if (!linear) {
+          nStart.push(n)
+          oStart.push(runStart)
+          oEnd.push(-1)
+          linear = true
+        }
+        n += piece.length
+        continue
+      }
+    }
+    for (let start = runStart; start < runEnd;) {
+      let end = start + 1
+      const code = text.charCodeAt(start)
+      if (code >= 0xd800 && code <= 0xdbff && end < runEnd) end++
+      while (end < runEnd && isCombining(text.charCodeAt(end))) end++
+      let piece: string
+      if (end - start === 1 && code >= 0xff01 && code <= 0xff5e && code !== 0xff0d) {
+        // Full-width ASCII (０-９, ＠, Ａ-Ｚ …): NFKC is the ASCII character, one for one.
+        piece = String.fromCharCode(code - 0xfee0)
+      } else if (isInvisible(code)) {
+        piece = end - start > 1 ? text.slice(start + 1, end).normalize('NFKC') : ''
+      } else if (isDash(code)) piece = '-'
+      else {
+        piece = text.slice(start, end).normalize('NFKC')
+        if (INVISIBLE_ALL.test(piece)) piece = piece.replace(INVISIBLE_ALL, '')
+      }
+      if (piece.length === 1 && end - start === 1) {
+        // One for one: the linear segment goes on.
+        out.push(piece)
+        if (!linear) {
+          nStart.push(n)
+          oStart.push(start)
+          oEnd.push(-1)
+          linear = true
+        }
+        n += 1
+      } else {
+        linear = false
+        if (piece.length > 0) {
+          out.push(piece)
+          nStart.push(n)
+          oStart.push(start)
+          oEnd.push(end)
+          n += piece.length
+        }
+      }
+      start = end
     }
   }
-  let i = 0
-  while (i < text.length) {
-    const start = i
-    const code = text.codePointAt(i)!
-    i += code > 0xffff ? 2 : 1
-    while (i < text.length && isCombining(text.charCodeAt(i))) i++
-    const cluster = text.slice(start, i)
-    if (cluster.length === 1 && !NEEDS_WORK.test(cluster)) {
-      emit(cluster, start, i)
-      continue
-    }
-    if (INVISIBLE.test(cluster[0]!)) {
-      // Marks after an invisible character stay (rare); the character itself goes.
-      if (cluster.length > 1) emit(cluster.slice(1).normalize('NFKC'), start + 1, i)
-      continue
-    }
-    if (DASH.test(cluster)) {
-      emit('-', start, i)
-      continue
-    }
-    let piece = cluster.normalize('NFKC')
-    if (INVISIBLE.test(piece)) piece = piece.replace(new RegExp(INVISIBLE.source, 'g'), '')
-    emit(piece, start, i)
-  }
+  copy(at, text.length)
   const normalized = out.join('')
-  const length = text.length
+  const segmentOf = (index: number) => {
+    let lo = 0
+    let hi = nStart.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (nStart[mid]! <= index) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
   return {
     text: normalized,
-    toOriginalStart: (index) => (index >= starts.length ? length : starts[index]!),
-    toOriginalEnd: (index) => (index <= 0 ? 0 : ends[Math.min(index, ends.length) - 1]!),
+    toOriginalStart(index) {
+      if (index >= normalized.length) return text.length
+      const k = segmentOf(index)
+      return oEnd[k] === -1 ? oStart[k]! + (index - nStart[k]!) : oStart[k]!
+    },
+    toOriginalEnd(index) {
+      if (index <= 0) return 0
+      const k = segmentOf(index - 1)
+      return oEnd[k] === -1 ? oStart[k]! + (index - nStart[k]!) : oEnd[k]!
+    },
   }
 }

@@ -27,16 +27,31 @@ const countOf = (line: string, ch: string) => {
   return n
 }
 
-/** A header line names columns: it has no digits and no `@` (values do). */
-const looksLikeHeader = (cells: string) => !/[\d@]/.test(cells)
+/** Longest header cell: prose split at its commas is not a header. */
+const MAX_HEADER_CELL = 24
+
+/** A header line names columns: short cells of a few words, no digits and no `@` (values have them). */
+const looksLikeHeader = (line: string, delimiter: string) =>
+  !/[\d@]/.test(line) &&
+  line.split(delimiter).every((cell) => {
+    const name = cell.trim()
+    // A column name: short, at most three words, no sentence punctuation at its end.
+    return (
+      name.length > 0 &&
+      name.length <= MAX_HEADER_CELL &&
+      name.split(' ').length <= 3 &&
+      !/[.!?。]$/.test(name)
+    )
+  })
 
 /**
  * Builds the lookup lazily (one linear pass over the lines on the first query). A block is a
  * run of at least two consecutive lines with the same delimiter and the same number of them; its
- * first line is the header when it looks like one.
+ * first line is the header when it looks like one (short cells without digits or `@`).
  */
 export function tableContext(text: string): TableContext {
   let lines: Line[] | undefined
+  const headerCells = new Map<number, string[]>()
   const build = (): Line[] => {
     const out: Line[] = []
     let start = 0
@@ -67,7 +82,8 @@ export function tableContext(text: string): TableContext {
       )
         continue
       if (previous.header !== -1) line.header = previous.header
-      else if (looksLikeHeader(text.slice(previous.start, previous.end))) line.header = i - 1
+      else if (looksLikeHeader(text.slice(previous.start, previous.end), line.delimiter))
+        line.header = i - 1
     }
     return out
   }
@@ -84,8 +100,12 @@ export function tableContext(text: string): TableContext {
       const line = lines[lo]!
       if (line.header === -1) return undefined
       const column = countOf(text.slice(line.start, index), line.delimiter)
-      const header = lines[line.header]!
-      const cells = text.slice(header.start, header.end).split(line.delimiter)
+      let cells = headerCells.get(line.header)
+      if (!cells) {
+        const header = lines[line.header]!
+        cells = text.slice(header.start, header.end).split(line.delimiter)
+        headerCells.set(line.header, cells)
+      }
       const cell = cells[column]
       return cell === undefined
         ? undefined
