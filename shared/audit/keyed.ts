@@ -9,6 +9,9 @@ const toHex = (bytes: ArrayBuffer) => {
   return hex
 }
 
+/** What `kid` is the HMAC of (its first 16 hex digits). */
+export const KID_LABEL = 'mcp-docker audit key id'
+
 /** Shortest audit key accepted, in bytes (RFC 2104 §3: at least the hash output length). */
 export const MIN_AUDIT_KEY_BYTES = 32
 
@@ -17,7 +20,7 @@ export interface AuditKey {
   /** 16 lowercase hex: HMAC of a fixed label under the key, so records name their key without revealing it. */
   readonly kid: string
   /** HMAC-SHA-256 of the ASCII text `hash` (a record's 64-hex hash), as lowercase hex. */
-  mac(hash: string): Promise<string>
+  mac(hash: string): string | Promise<string>
 }
 
 /**
@@ -66,7 +69,7 @@ export async function importAuditKey(raw: Uint8Array | string): Promise<AuditKey
   )
   const sign = async (text: string) =>
     toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(text)))
-  const kid = (await sign('mcp-docker audit key id')).slice(0, 16)
+  const kid = (await sign(KID_LABEL)).slice(0, 16)
   return { kid, mac: sign }
 }
 

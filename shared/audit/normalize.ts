@@ -104,16 +104,37 @@ export function normalizeEvent(event: AuditEvent, scrub: Scrubber | undefined): 
   return out
 }
 
+/** Cleaned short values per scrubber: tool names and client ids repeat on every call. */
+const cache = new WeakMap<Scrubber, Map<string, string>>()
+const CACHE_ENTRIES = 4096
+const CACHE_MAX_LENGTH = 128
+
+/**
+ * The scrubbed, secret-scrubbed and capped value. Short values are memoised per scrubber (the
+ * PII scrubber costs microseconds per field); a scrubber that throws or returns a non-string
+ * gives `[REDACTED]` (fail closed) and is never memoised, so a scrubber that is not ready yet
+ * does not stick.
+ */
 function clean(value: unknown, field: string, kind: FieldKind, scrub: Scrubber) {
   if (typeof value !== 'string') throw invalid(`${field} must be a string`)
-  let text = value
-  try {
-    const scrubbed: unknown = scrub(text)
-    // Fail closed: a scrubber that breaks must not let the original text through.
-    text = typeof scrubbed === 'string' ? scrubbed : REDACTED
-  } catch {
-    text = REDACTED
-  }
   const max = field === 'detail' ? MAX_DETAIL_LENGTH : MAX_IDENTIFIER_LENGTH
-  return capLength(scrubSecrets(text, kind), max)
+  const key = `${kind === 'text' ? 't' : 'i'}${max}:${value}`
+  let memo = cache.get(scrub)
+  const hit = memo?.get(key)
+  if (hit !== undefined) return hit
+  let text: string
+  try {
+    const scrubbed: unknown = scrub(value)
+    if (typeof scrubbed !== 'string') return REDACTED
+    text = scrubbed
+  } catch {
+    return REDACTED
+  }
+  const out = capLength(scrubSecrets(text, kind), max)
+  if (value.length <= CACHE_MAX_LENGTH) {
+    if (!memo) cache.set(scrub, (memo = new Map()))
+    if (memo.size >= CACHE_ENTRIES) memo.clear()
+    memo.set(key, out)
+  }
+  return out
 }

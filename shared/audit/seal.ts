@@ -24,6 +24,11 @@ export async function sealRecord(
 ): Promise<SealedRecord> {
   const text = canonicalBody(body)
   const hash = await digest(text)
-  const line = lineOf(text, hash, key ? await key.mac(hash) : undefined)
-  return { record: JSON.parse(line) as AuditRecord, line }
+  const mac = key ? await key.mac(hash) : undefined
+  const line = lineOf(text, hash, mac)
+  // The record as a reader would parse it from the line (same members, same order).
+  const record = JSON.parse(text) as AuditRecord
+  record.hash = hash
+  if (mac !== undefined) record.mac = mac
+  return { record, line }
 }

@@ -9,6 +9,7 @@ import { importAuditKey } from '../audit/keyed.ts'
 import { readAuditRecords } from '../audit/read.ts'
 import { verifyAuditChain } from '../audit/verify.ts'
 import { auditSettingsFromEnv } from './audit-env.ts'
+import { nodeAuditKey } from './audit-key.ts'
 import { checkpointStatePath, openAuditFileLog } from './audit-file-log.ts'
 
 test('AUDIT_KEY_FILE and AUDIT_SIGNING_KEY_FILE make a keyed, checkpointed file log with a state file', async () => {
@@ -74,6 +75,15 @@ test('bad values are configuration errors that name the variable, not the value'
       },
     )
   }
+})
+
+test('the node:crypto audit key has the same kid and macs as the Web Crypto one', async () => {
+  const text = 'f6'.repeat(32)
+  const web = await importAuditKey(text)
+  const node = nodeAuditKey(text)
+  assert.is(node.kid, web.kid)
+  const hash = 'a'.repeat(64)
+  assert.is(node.mac(hash), await web.mac(hash))
 })
 
 test.run()

@@ -1,8 +1,9 @@
 // Audit keys and checkpoint settings from the environment (AUDIT_KEY[_FILE], AUDIT_SIGNING_KEY[_FILE]…).
 import { generateCheckpointKey, importCheckpointSigner } from '../audit/checkpoint.ts'
 import type { CheckpointOptions } from '../audit/log.ts'
-import { importAuditKey, type AuditKey } from '../audit/keyed.ts'
+import type { AuditKey } from '../audit/keyed.ts'
 import { ConfigError } from '../config/errors.ts'
+import { nodeAuditKey } from './audit-key.ts'
 import { loadOrCreateDevSecret } from './dev-keys.ts'
 import { readSecret, readVar, type Env } from './env.ts'
 
@@ -59,7 +60,7 @@ export async function auditSettingsFromEnv(env: Env): Promise<AuditEnvSettings> 
   let key: AuditKey | undefined
   if (keyText !== undefined) {
     try {
-      key = await importAuditKey(keyText)
+      key = nodeAuditKey(keyText)
     } catch (error) {
       throw new ConfigError([`AUDIT_KEY: ${(error as Error).message}`])
     }
