@@ -17,8 +17,11 @@ export interface FakeTimers {
   now(): number
   /** Moves the clock by `ms`, running every timer that falls due, in time order. */
   advance(ms: number): void
-  /** Resolves once a timer (of exactly `delay` ms, when given) is pending; at once if one is. */
-  scheduled(delay?: number): Promise<void>
+  /**
+   * Resolves once a timer (of exactly `delay` ms, when given) is pending; at once if one is.
+   * Rejects after `deadlineMs` of real time (default 10 s) without one.
+   */
+  scheduled(delay?: number, deadlineMs?: number): Promise<void>
   /** Delays of the pending fake timers, soonest first. */
   pending(): number[]
   /** Puts the real setTimeout / clearTimeout back. */
@@ -85,10 +88,22 @@ export function installFakeTimers(options: FakeTimersOptions = {}): FakeTimers {
       }
       now = target
     },
-    scheduled(delay) {
+    scheduled(delay, deadlineMs = 10_000) {
       const match = (timer: FakeTimer) => delay === undefined || timer.delay === delay
       if ([...timers.values()].some(match)) return Promise.resolve()
-      return new Promise((resolve) => watchers.push({ delay, resolve }))
+      return new Promise((resolve, reject) => {
+        const what = delay === undefined ? 'a timer' : `a ${delay} ms timer`
+        const deadline = realSet(() => {
+          const at = watchers.findIndex((w) => w.resolve === done)
+          if (at >= 0) watchers.splice(at, 1)
+          reject(new Error(`${what} was not set within ${deadlineMs} ms`))
+        }, deadlineMs)
+        const done = () => {
+          realClear(deadline)
+          resolve()
+        }
+        watchers.push({ delay, resolve: done })
+      })
     },
     pending: () => sorted().map(([, timer]) => timer.delay),
     restore() {

@@ -10,12 +10,15 @@ import { textOf } from '../../../shared/mcp/result.ts'
 import { connectInMemory, createTestDeps } from '../../../shared/mcp/testing.ts'
 import { createCatalog } from '../catalog.ts'
 import type { ServerConfig } from '../config.ts'
-import { hangTool, say, steps, testServer, whoami } from '../testing/tools.ts'
+import { createCounter } from '../../../test/support/events.ts'
+import { waitTool } from '../../../test/support/wait-tool.ts'
+import { say, steps, testServer, whoami } from '../testing/tools.ts'
 import { openInProcess } from '../upstream/in-process.ts'
 import { createUpstream, type Upstream } from '../upstream/upstream.ts'
 import { createFrontServer } from './front-server.ts'
 
-const seen = { cancelled: 0 }
+/** `hang` of server beta: answers only when cancelled; says when it started and was cancelled. */
+const hang = waitTool('hang')
 const server = (name: string, extra: Partial<ServerConfig> = {}): ServerConfig => ({
   name,
   kind: 'in-process',
@@ -45,7 +48,7 @@ async function setup(policy: unknown = {}, options: { callTimeoutMs?: number } =
   ]
   const make = {
     alpha: testServer('alpha', [whoami, say]),
-    beta: testServer('beta', [say, steps, hangTool(seen), whoami]),
+    beta: testServer('beta', [say, steps, hang.tool, whoami]),
   }
   const upstreams = new Map<string, Upstream>()
   for (const s of servers) {
@@ -144,9 +147,13 @@ test('progress and log notifications of a call reach that call, masked; setLevel
   const { front, close } = await setup()
   const { client, close: done } = await connectInMemory(front(), { authInfo: auth() })
   const logs: unknown[] = []
+  const logged = createCounter()
   client.setNotificationHandler(
     (await import('@modelcontextprotocol/sdk/types.js')).LoggingMessageNotificationSchema,
-    (n) => void logs.push(n.params),
+    (n) => {
+      logs.push(n.params)
+      logged.bump()
+    },
   )
   const progress: Progress[] = []
   const result = await client.callTool(
@@ -166,7 +173,7 @@ test('progress and log notifications of a call reach that call, masked; setLevel
     progress.every((p) => !p.message!.includes('lee@example.com')),
     JSON.stringify(progress),
   )
-  await new Promise((r) => setTimeout(r, 10))
+  await logged.reached(2)
   assert.is(logs.length, 2)
   assert.not.ok(JSON.stringify(logs).includes('lee@example.com'))
   await client.setLoggingLevel('error')
@@ -263,12 +270,11 @@ test('an upstream JSON-RPC error keeps its code, its text guarded; an unreadable
 test('a hung upstream call times out as an isError result and is audited; cancel is relayed', async () => {
   const { front, audit, close } = await setup({}, { callTimeoutMs: 50 })
   const { client, close: done } = await connectInMemory(front(), { authInfo: auth() })
-  const before = seen.cancelled
+  const before = hang.cancelled.count()
   const result = await client.callTool({ name: 'hang', arguments: {} })
   assert.ok(result.isError)
   assert.match(textOf(result as never), /did not answer within 0 s; the call was cancelled/)
-  await new Promise((r) => setTimeout(r, 20))
-  assert.is(seen.cancelled, before + 1)
+  await hang.cancelled.reached(before + 1) // the cancellation reached the upstream tool
   const [record] = await audit.records()
   assert.is(record!.outcome, 'error')
   assert.is(record!.detail, 'upstream_timeout')
@@ -279,20 +285,20 @@ test('a hung upstream call times out as an isError result and is audited; cancel
 test('the client cancelling a call cancels it upstream', async () => {
   const { front, close } = await setup()
   const { client, close: done } = await connectInMemory(front(), { authInfo: auth() })
-  const before = seen.cancelled
+  const before = { started: hang.started.count(), cancelled: hang.cancelled.count() }
   const controller = new AbortController()
   const pending = client.callTool({ name: 'hang', arguments: {} }, undefined, {
     signal: controller.signal,
   })
-  setTimeout(() => controller.abort('stop'), 20)
+  await hang.started.reached(before.started + 1) // the call is running upstream
+  controller.abort('stop')
   try {
     await pending
     assert.unreachable()
   } catch {
     // AbortError on the client side
   }
-  await new Promise((r) => setTimeout(r, 30))
-  assert.is(seen.cancelled, before + 1)
+  await hang.cancelled.reached(before.cancelled + 1)
   await done()
   await close()
 })

@@ -10,7 +10,9 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { createPassThroughGuard } from '../../../shared/mcp/guard-pass-through.ts'
 import { createTestDeps } from '../../../shared/mcp/testing.ts'
 import { defineTool, type Tool } from '../../../shared/mcp/tool.ts'
+import { createCounter as counter } from '../../../test/support/events.ts'
 import { installFakeTimers } from '../../../test/support/fake-timers.ts'
+import { waitTool } from '../../../test/support/wait-tool.ts'
 import { hangTool, say, steps, testServer, whoami } from '../testing/tools.ts'
 import { UpstreamError } from './errors.ts'
 import { openInProcess } from './in-process.ts'
@@ -19,47 +21,6 @@ import { createUpstream, type LogParams, type UpstreamSpec } from './upstream.ts
 const seen = { cancelled: 0 }
 const tools = [whoami, steps, hangTool(seen), say]
 const readOnly = { readOnlyHint: true, destructiveHint: false, openWorldHint: false }
-
-/** Resolves the waiter once `count()` reaches `n` (each `bump()` re-checks). */
-function counter() {
-  let value = 0
-  let waiters: Array<{ n: number; resolve: () => void }> = []
-  return {
-    count: () => value,
-    bump() {
-      value++
-      const ready = waiters.filter((w) => w.n <= value)
-      waiters = waiters.filter((w) => w.n > value)
-      for (const w of ready) w.resolve()
-    },
-    reached: (n: number) =>
-      n <= value ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
-  }
-}
-
-/** `wait`: hangs until cancelled, counting the calls it has started and the cancellations seen. */
-function waitTool() {
-  const started = counter()
-  const cancelled = counter()
-  const tool = defineTool({
-    name: 'wait',
-    title: 'Wait',
-    description: 'Waits until cancelled.',
-    input: v.object({}),
-    annotations: readOnly,
-    handler: (_args, ctx) =>
-      new Promise<Record<string, unknown>>((resolve) => {
-        const done = () => {
-          cancelled.bump()
-          resolve({})
-        }
-        if (ctx.signal.aborted) done()
-        else ctx.signal.addEventListener('abort', done)
-        started.bump()
-      }),
-  })
-  return { tool, started, cancelled }
-}
 
 /** `gated`: reports progress `steps` times; after each report it waits for one `open()`. */
 function gatedTool() {
