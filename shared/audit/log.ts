@@ -192,10 +192,10 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     )
 
   const drain = async () => {
-    // Let the records of requests running now join this write: one write per batch, not per
-    // record, keeps the sink's cost off busy request paths (bench/audit.bench.ts).
-    await new Promise((resolve) => setTimeout(resolve, 0))
     while (queued.length > 0) {
+      // Let the records of requests running now join this write: one write per batch, not per
+      // record, keeps the sink's cost off busy request paths (bench/audit.bench.ts).
+      await new Promise((resolve) => setTimeout(resolve, 0))
       const lines = queued.join('')
       const done = waiters
       queued = []
