@@ -38,6 +38,9 @@ const IDENTITY = (text: string): NormalizedText => ({
   toOriginalEnd: (index) => index,
 })
 
+/** Decodes the kept code units (UTF-16LE is the Uint16Array byte order on every JS engine we run). */
+const UTF16 = new TextDecoder('utf-16le')
+
 /** The characters to look at, one at a time (the rest is copied in slices). */
 const WORK = new RegExp(`${NEEDS_WORK.source}+`, 'g')
 /** Invisible characters, dashes and combining marks: a run with one is done character by character. */
@@ -45,8 +48,27 @@ const SPECIAL = new RegExp(
   `${INVISIBLE.source}|${DASH.source}|[\\u0300-\\u036F\\u1100-\\u11FF\\u3099\\u309A\\uD7B0-\\uD7FF]`,
 )
 const SURROGATE = /[\uD800-\uDFFF]/
-const isInvisible = (code: number) => INVISIBLE.test(String.fromCharCode(code))
-const isDash = (code: number) => DASH.test(String.fromCharCode(code))
+/** INVISIBLE as character codes (the hot loop). */
+const isInvisible = (c: number) =>
+  c === 0xad ||
+  c === 0x34f ||
+  c === 0x61c ||
+  c === 0x180e ||
+  (c >= 0x200b && c <= 0x200f) ||
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2060 && c <= 0x2064) ||
+  (c >= 0x2066 && c <= 0x206f) ||
+  (c >= 0xfe00 && c <= 0xfe0f) ||
+  c === 0xfeff
+/** DASH as character codes. */
+const isDash = (c: number) =>
+  (c >= 0x2010 && c <= 0x2015) ||
+  c === 0x2212 ||
+  c === 0x2e3a ||
+  c === 0x2e3b ||
+  c === 0xfe58 ||
+  c === 0xfe63 ||
+  c === 0xff0d
 
 /** A base character with the combining marks and conjoining jamo that follow it. */
 const isCombining = (code: number) =>
@@ -68,21 +90,19 @@ export function normalizeForMatching(text: string): NormalizedText {
   const out: string[] = []
   // Segment k starts at normalised offset nStart[k] and original offset oStart[k]; oEnd[k] is
   // the original end of a cluster segment, or -1 for a linear one.
-  const nStart: number[] = []
-  const oStart: number[] = []
-  const oEnd: number[] = []
+  const segments = new SegmentList()
   let n = 0 // normalised length so far
-  let linear = false // the last segment is linear and ends at the current position
+  let linear = false // the last segment is linear
+  let lastEnd = -1 // original offset where the last linear segment ends
   const copy = (from: number, to: number) => {
     if (to <= from) return
     out.push(text.slice(from, to))
-    if (!linear) {
-      nStart.push(n)
-      oStart.push(from)
-      oEnd.push(-1)
+    if (!linear || lastEnd !== from) {
+      segments.add(n, from, -1)
       linear = true
     }
     n += to - from
+    lastEnd = to
   }
   let at = 0
   WORK.lastIndex = 0
@@ -102,60 +122,78 @@ export function normalizeForMatching(text: string): NormalizedText {
       }
       if (piece.length === m[0].length && !SURROGATE.test(m[0])) {
         out.push(piece)
-        if (!linear) {
-          nStart.push(n)
-          oStart.push(runStart)
-          oEnd.push(-1)
+        if (!linear || lastEnd !== runStart) {
+          segments.add(n, runStart, -1)
           linear = true
         }
         n += piece.length
+        lastEnd = runEnd
         continue
       }
     }
+    // The rest in bulk: clusters found with a character-code loop, invisible ones dropped,
+    // dashes made '-', then one NFKC call over the run.
+    const from = new Int32Array(runEnd - runStart)
+    const to = new Int32Array(runEnd - runStart)
+    // The kept code units, dashes made '-', decoded in one call (no string per character).
+    const units = new Uint16Array(runEnd - runStart)
+    let kept = 0
+    let clusters = 0
     for (let start = runStart; start < runEnd;) {
-      let end = start + 1
       const code = text.charCodeAt(start)
+      let end = start + 1
       if (code >= 0xd800 && code <= 0xdbff && end < runEnd) end++
       while (end < runEnd && isCombining(text.charCodeAt(end))) end++
-      let piece: string
-      if (end - start === 1 && code >= 0xff01 && code <= 0xff5e && code !== 0xff0d) {
-        // Full-width ASCII (０-９, ＠, Ａ-Ｚ …): NFKC is the ASCII character, one for one.
-        piece = String.fromCharCode(code - 0xfee0)
-      } else if (isInvisible(code)) {
-        piece = end - start > 1 ? text.slice(start + 1, end).normalize('NFKC') : ''
-      } else if (isDash(code)) piece = '-'
-      else {
-        piece = text.slice(start, end).normalize('NFKC')
-        if (INVISIBLE_ALL.test(piece)) piece = piece.replace(INVISIBLE_ALL, '')
-      }
-      if (piece.length === 1 && end - start === 1) {
-        // One for one: the linear segment goes on.
-        out.push(piece)
-        if (!linear) {
-          nStart.push(n)
-          oStart.push(start)
-          oEnd.push(-1)
-          linear = true
-        }
-        n += 1
-      } else {
-        linear = false
-        if (piece.length > 0) {
-          out.push(piece)
-          nStart.push(n)
-          oStart.push(start)
-          oEnd.push(end)
-          n += piece.length
+      // Marks after an invisible character stay (rare); the character itself goes.
+      const keep = isInvisible(code) ? start + 1 : start
+      if (keep < end) {
+        from[clusters] = keep
+        to[clusters] = end
+        clusters++
+        for (let i = keep; i < end; i++) {
+          const unit = text.charCodeAt(i)
+          units[kept++] = end - keep === 1 && isDash(unit) ? 0x2d : unit
         }
       }
       start = end
     }
+    const cleaned = UTF16.decode(units.subarray(0, kept))
+    const bulk = cleaned.normalize('NFKC')
+    if (bulk.length === clusters && !INVISIBLE.test(bulk)) {
+      // One character per cluster (full-width forms, composed jamo, dashes).
+      for (let i = 0; i < clusters; i++) {
+        const single = to[i]! - from[i]! === 1
+        if (single && linear && from[i] === lastEnd) {
+          lastEnd = to[i]!
+          continue
+        }
+        segments.add(n + i, from[i]!, single ? -1 : to[i]!)
+        linear = single
+        lastEnd = to[i]!
+      }
+      out.push(bulk)
+      n += bulk.length
+      continue
+    }
+    // Clusters that expand or shrink (㈜ → (주)): each one on its own.
+    for (let i = 0; i < clusters; i++) {
+      const cluster = text.slice(from[i]!, to[i]!)
+      const piece = (isDash(cluster.charCodeAt(0)) && cluster.length === 1 ? '-' : cluster)
+        .normalize('NFKC')
+        .replace(INVISIBLE_ALL, '')
+      linear = false
+      if (piece.length === 0) continue
+      out.push(piece)
+      segments.add(n, from[i]!, to[i]!)
+      n += piece.length
+    }
   }
   copy(at, text.length)
   const normalized = out.join('')
+  const { nStart, oStart, oEnd, length: count } = segments
   const segmentOf = (index: number) => {
     let lo = 0
-    let hi = nStart.length - 1
+    let hi = count - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
       if (nStart[mid]! <= index) lo = mid
@@ -175,5 +213,32 @@ export function normalizeForMatching(text: string): NormalizedText {
       const k = segmentOf(index - 1)
       return oEnd[k] === -1 ? oStart[k]! + (index - nStart[k]!) : oEnd[k]!
     },
+  }
+}
+
+/**
+ * The map back as three growing Int32Arrays: segment k starts at normalised offset nStart[k] and
+ * original offset oStart[k]; oEnd[k] is the original end of a cluster, -1 for a linear segment.
+ */
+class SegmentList {
+  nStart = new Int32Array(64)
+  oStart = new Int32Array(64)
+  oEnd = new Int32Array(64)
+  length = 0
+  add(n: number, start: number, end: number) {
+    if (this.length === this.nStart.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.nStart = grow(this.nStart)
+      this.oStart = grow(this.oStart)
+      this.oEnd = grow(this.oEnd)
+    }
+    this.nStart[this.length] = n
+    this.oStart[this.length] = start
+    this.oEnd[this.length] = end
+    this.length++
   }
 }
