@@ -8,6 +8,8 @@ import {
   GENESIS_PREV,
   HASH_PATTERN,
   OUTCOMES,
+  canonicalBody,
+  lineOf,
   type AuditBody,
   type AuditEvent,
   type AuditRecord,
@@ -270,17 +272,60 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     }
   }
 
+  // Sealing is serialised: each record needs the previous one's hash (LOG chain rule). Work
+  // that awaits (Web Crypto digests, signatures) runs in the `sealing` queue; `queuedSeals`
+  // counts it, and while it is 0 a synchronous digest and mac (Node entries) seal at once.
+  let queuedSeals = 0
+  let syncCapable = true
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    queuedSeals++
+    const result = sealing.then(work).finally(() => queuedSeals--)
+    sealing = result.catch(() => undefined)
+    return result
+  }
+
+  /** Seals now when digest and mac are synchronous and nothing is queued; else undefined. */
+  const sealNow = (fields: Omit<AuditBody, 'seq' | 'prev'> & { ts: string }) => {
+    if (!syncCapable || queuedSeals > 0 || !digest) return undefined
+    const body = { ...fields, seq: head.seq + 1, prev: head.prev } as AuditBody
+    if (key) body.kid = key.kid
+    const text = canonicalBody(body)
+    const hash = digest(text)
+    const mac = typeof hash === 'string' && key ? key.mac(hash) : undefined
+    if (typeof hash !== 'string' || (mac !== undefined && typeof mac !== 'string')) {
+      syncCapable = false
+      return undefined
+    }
+    const record = JSON.parse(text) as AuditRecord
+    record.hash = hash
+    if (mac !== undefined) record.mac = mac
+    head.prev = hash
+    head.seq = record.seq
+    return { record, line: lineOf(text, hash, mac) }
+  }
+
   const append = (fields: AuditEvent): Promise<AuditRecord> => {
     const ts = clock().toISOString()
-    // Sealing is serialised: each record needs the previous one's hash (LOG chain rule).
-    const sealed = sealing.then(async () => {
+    const now = sealNow({ ts, ...fields })
+    if (now) {
+      const written = enqueue(now.line)
+      sinceCheckpoint++
+      if (!(checkpoints && sinceCheckpoint >= everyRecords)) return written.then(() => now.record)
+      const cp = serial(sealCheckpoint)
+      return written.then(async () => {
+        const made = await cp
+        await made.written
+        publish(made.state)
+        return now.record
+      })
+    }
+    const sealed = serial(async () => {
       const result = await seal({ ts, ...fields })
       const written = enqueue(result.line)
       sinceCheckpoint++
       const cp = checkpoints && sinceCheckpoint >= everyRecords ? await sealCheckpoint() : undefined
       return { record: result.record, written, cp }
     })
-    sealing = sealed.catch(() => undefined)
     return sealed.then(async ({ record, written, cp }) => {
       await written
       if (cp) {
@@ -329,8 +374,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     },
     checkpoint() {
       if (!checkpoints) return Promise.resolve(undefined)
-      const made = sealing.then(() => (sinceCheckpoint > 0 ? sealCheckpoint() : undefined))
-      sealing = made.catch(() => undefined)
+      const made = serial(async () => (sinceCheckpoint > 0 ? sealCheckpoint() : undefined))
       return made.then(async (result) => {
         if (!result) return lastCheckpoint
         await result.written

@@ -52,6 +52,12 @@ test('production without keys: an unkeyed chain and two loud warnings; developme
     const again = await auditSettingsFromEnv({ MCP_DOCKER_ENV: 'development' })
     assert.ok(dev.key && dev.checkpoints && dev.warnings.length === 0)
     assert.is(dev.key.kid, again.key!.kid, 'the same key on the next start')
+    const elsewhere = await auditSettingsFromEnv({
+      MCP_DOCKER_ENV: 'development',
+      MCP_DOCKER_DEV_DIR: join(dir, 'keys'),
+    })
+    assert.is.not(elsewhere.key!.kid, dev.key.kid, 'MCP_DOCKER_DEV_DIR holds its own keys')
+    assert.ok((await readFile(join(dir, 'keys', 'audit-key'), 'utf8')).length > 64)
   } finally {
     process.chdir(cwd)
   }

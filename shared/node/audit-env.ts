@@ -14,7 +14,8 @@ import { readSecret, readVar, type Env } from './env.ts'
  * - `AUDIT_SIGNING_KEY_FILE` / `AUDIT_SIGNING_KEY`: the checkpoint signing key, a private JWK
  *   (Ed25519 `OKP` or P-256 `EC`); verifiers need only its public half.
  * - `AUDIT_CHECKPOINT_RECORDS` (default 1000) and `AUDIT_CHECKPOINT_SECONDS` (default 60, 0 = off).
- * - `MCP_DOCKER_ENV=development`: missing keys are created once under `.dev/` (audit-key,
+ * - `MCP_DOCKER_ENV=development`: missing keys are created once in `MCP_DOCKER_DEV_DIR` (default
+ *   `.dev/`; audit-key,
  *   audit-signing-key.jwk). Production without them starts with an unkeyed chain and says so
  *   loudly in `warnings` (the entry prints them): refusing to start would lose every record.
  */
@@ -37,11 +38,13 @@ const positiveInt = (env: Env, name: string, fallback: number, min: number) => {
 
 export async function auditSettingsFromEnv(env: Env): Promise<AuditEnvSettings> {
   const dev = readVar(env, 'MCP_DOCKER_ENV') === 'development'
+  const dir = readVar(env, 'MCP_DOCKER_DEV_DIR') // default `.dev`, as the servers' other dev keys
   const warnings: string[] = []
   let keyText = readSecret(env, 'AUDIT_KEY')
   let jwkText = readSecret(env, 'AUDIT_SIGNING_KEY')
   if (dev && keyText === undefined) {
     const made = await loadOrCreateDevSecret({
+      ...(dir ? { dir } : {}),
       name: 'audit-key',
       create: () =>
         Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) =>
@@ -52,6 +55,7 @@ export async function auditSettingsFromEnv(env: Env): Promise<AuditEnvSettings> 
   }
   if (dev && jwkText === undefined) {
     const made = await loadOrCreateDevSecret({
+      ...(dir ? { dir } : {}),
       name: 'audit-signing-key.jwk',
       create: async () => JSON.stringify((await generateCheckpointKey()).private),
     })
