@@ -1,6 +1,6 @@
 // Fernet tokens (fernet/spec Spec.md, version 0x80) on Web Crypto: a key ring that encrypts
 // with its first key and decrypts with any of them, like python-cryptography's MultiFernet.
-import { decodeBase64Url, encodeBase64Url, encodeBase64UrlLater } from './base64url.ts'
+import { decodeBase64Url, encodeBase64Url } from './base64url.ts'
 import { FernetInvalidTokenError, FernetKeyError } from './errors.ts'
 import { decodeFernetKey } from './keys.ts'
 
@@ -55,9 +55,6 @@ interface TokenParts {
   ciphertext: Uint8Array
   mac: Uint8Array
 }
-
-/** Tokens this long or longer are base64url-encoded in part while their HMAC is computed. */
-const OVERLAP_FROM = 4096
 
 const utf8Encoder = new TextEncoder()
 /** Fatal: invalid UTF-8 rejects the token; ignoreBOM: a leading U+FEFF is data, not a mark. */
@@ -278,16 +275,8 @@ export class FernetKeyRing {
     token.set(new Uint8Array(ciphertext), HEADER)
     // FN-3: HMAC over version ‖ timestamp ‖ IV ‖ ciphertext.
     const signed = token.subarray(0, signedLength)
-    if (token.length < OVERLAP_FROM) {
-      token.set(new Uint8Array(await crypto.subtle.sign('HMAC', key.signing, signed)), signedLength)
-      return encodeBase64Url(token)
-    }
-    // Web Crypto copies its input, so a long token's signed bytes are base64url-encoded while
-    // the HMAC runs, up to a 3-byte boundary; the rest follows when the MAC is in place.
-    const mac = crypto.subtle.sign('HMAC', key.signing, signed)
-    const finish = encodeBase64UrlLater(token, signedLength - (signedLength % 3))
-    token.set(new Uint8Array(await mac), signedLength)
-    return finish()
+    token.set(new Uint8Array(await crypto.subtle.sign('HMAC', key.signing, signed)), signedLength)
+    return encodeBase64Url(token)
   }
 
   /** FN-4: the plaintext and timestamp field of a token that passes every check, in order. */
