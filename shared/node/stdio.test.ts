@@ -3,6 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createToolServer } from '../mcp/server.ts'
 import { createTestDeps } from '../mcp/testing.ts'
+import { installFakeTimers } from '../../test/support/fake-timers.ts'
 import { serveStdio } from './stdio.ts'
 
 function pipes() {
@@ -57,26 +58,32 @@ test('a failing hook is logged and the rest still run; slow hooks are cut off', 
   const { stdin, stdout } = pipes()
   const log: string[] = []
   const ran: string[] = []
-  const running = await serveStdio(createToolServer({ name: 's', version: '1' }, [], deps), {
-    stdin,
-    stdout,
-    exit: false,
-    log: (line) => void log.push(line),
-    shutdownTimeoutMs: 50,
-    onShutdown: [
-      () => {
-        throw new Error('flush failed')
-      },
-      () => void ran.push('second'),
-      () => new Promise(() => undefined),
-    ],
-  })
-  const started = Date.now()
-  assert.is(await running.close(), 'stdin closed')
-  assert.ok(Date.now() - started < 1_000)
+  const clock = installFakeTimers() // the 5 s cut-off runs on a fake clock
+  try {
+    const running = await serveStdio(createToolServer({ name: 's', version: '1' }, [], deps), {
+      stdin,
+      stdout,
+      exit: false,
+      log: (line) => void log.push(line),
+      shutdownTimeoutMs: 5_000,
+      onShutdown: [
+        () => {
+          throw new Error('flush failed')
+        },
+        () => void ran.push('second'),
+        () => new Promise(() => undefined),
+      ],
+    })
+    const closed = running.close()
+    await clock.scheduled(5_000)
+    clock.advance(5_000)
+    assert.is(await closed, 'stdin closed')
+  } finally {
+    clock.restore()
+  }
   assert.equal(ran, ['second'])
   assert.ok(log.some((line) => line.startsWith('shutdown hook failed: Error: flush failed')))
-  assert.ok(log.some((line) => line.includes('took over 50 ms')))
+  assert.ok(log.some((line) => line.includes('took over 5000 ms')))
 })
 
 test('a broken stdout (client gone) shuts down too', async () => {
