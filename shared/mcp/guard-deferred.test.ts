@@ -44,4 +44,28 @@ test('a guard that fails to load fails the calls instead of running them unguard
   }
 })
 
+test('guardMessage: server messages wait for the real guard; client messages under allow-all do not', async () => {
+  let resolve!: (guard: Guard) => void
+  const loading = new Promise<Guard>((r) => (resolve = r))
+  const deferred = createDeferredGuard(DEFAULT_SECURITY_POLICY, () => loading)
+  const message = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { who: 'kim@example.com' },
+  }
+  assert.equal(await deferred.guardMessage('arguments', message), {
+    kind: 'ok',
+    message,
+    findings: {},
+  })
+  let answered: unknown
+  const out = deferred.guardMessage('results', message).then((g) => (answered = g))
+  await new Promise((r) => setTimeout(r, 5))
+  assert.is(answered, undefined, 'nothing from the server passes before the scanner is ready')
+  resolve(createGuard({ detector: createFakeDetector(), audit: createTestAudit().log }))
+  await out
+  assert.not.ok(JSON.stringify(answered).includes('kim@example.com'))
+})
+
 test.run()

@@ -14,6 +14,12 @@ export const SCRUB_UNAVAILABLE = '[withheld: the PII scanner is not ready]'
 export function createDeferredGuard(policy: SecurityPolicy, load: () => Promise<Guard>): Guard {
   let guard: Guard | undefined
   let pending: Promise<Guard> | undefined
+  // Client messages under an arguments policy that allows everything need no detector (the
+  // real guard passes them unscanned too): `initialize` reaches a server without waiting for it.
+  const rules = policy.arguments
+  const argumentsPass =
+    (rules.default ?? 'allow') === 'allow' &&
+    Object.values(rules.types ?? {}).every((action) => action === 'allow')
   const get = () =>
     (pending ??= load().then((ready) => {
       guard = ready
@@ -25,6 +31,8 @@ export function createDeferredGuard(policy: SecurityPolicy, load: () => Promise<
       return (guard ?? (await get())).begin(start)
     },
     async guardMessage(direction, message): Promise<GuardedMessage> {
+      if (!guard && direction === 'arguments' && argumentsPass)
+        return { kind: 'ok', message, findings: {} }
       return (guard ?? (await get())).guardMessage(direction, message)
     },
     scrub(text: string): string {
