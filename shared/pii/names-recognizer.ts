@@ -31,10 +31,24 @@ const LIST_GAP = /^["'` \t]*[,·・、/|;]["'` \t]*$/
 /** Particles that join two names (김철수와 이영희). */
 const JOINING = new Set(['와', '과', '랑', '이랑', '하고', '및'])
 /** List separators and quotes: a weak candidate next to one may be raised by its list. */
-const SEPARATOR = /[,·・、/|;"'`]/
-const nearSeparator = (text: string, start: number, end: number) =>
-  SEPARATOR.test(text.slice(Math.max(0, start - 3), start)) ||
-  SEPARATOR.test(text.slice(end, end + 3))
+const isSeparator = (code: number) =>
+  code === 0x2c ||
+  code === 0xb7 ||
+  code === 0x30fb ||
+  code === 0x3001 ||
+  code === 0x2f ||
+  code === 0x7c ||
+  code === 0x3b ||
+  code === 0x22 ||
+  code === 0x27 ||
+  code === 0x60
+const nearSeparator = (text: string, start: number, end: number) => {
+  for (let i = Math.max(0, start - 3); i < start; i++)
+    if (isSeparator(text.charCodeAt(i))) return true
+  for (let i = end; i < end + 3 && i < text.length; i++)
+    if (isSeparator(text.charCodeAt(i))) return true
+  return false
+}
 /** What may stand right before and after a whole-field value. */
 const FIELD_EDGE = /["'`,\t|\n]/
 /** Topic and subject particles a Korean label may carry (담당자는 최민서입니다). */
@@ -313,15 +327,7 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
       if (adjacent(out[i - 1]!, out[i]!)) raise(out[i - 1]!, out[i]!)
     for (let i = out.length - 2; i >= 0; i--)
       if (adjacent(out[i]!, out[i + 1]!)) raise(out[i + 1]!, out[i]!)
-    return out
-      .filter((c) => c.score > 0)
-      .map(({ type, start, end, score, validated, evidence }) => ({
-        type,
-        start,
-        end,
-        score,
-        validated,
-        evidence,
-      }))
+    // The internal fields (runEnd, joins, g, given) stay on the objects; callers see NameCandidate.
+    return out.filter((c) => c.score > 0)
   }
 }
