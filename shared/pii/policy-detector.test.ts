@@ -125,9 +125,10 @@ policies('mask / redact / reject on a nested tool result', async () => {
   const masked = await createPolicyEngine({ default: 'mask' }, { detector }).applyToValue(result)
   assert.equal(masked.value, {
     content: [{ type: 'text', text: '담당자 박** 씨, 010-****-5432, you***@example.co.kr' }],
-    structuredContent: { 'owner@example.com': { rrn: '960121-1******', count: 3, ok: true } },
+    // Keys are scanned too (issue 9 §1).
+    structuredContent: { 'ow***@example.com': { rrn: '960121-1******', count: 3, ok: true } },
   })
-  assert.equal(masked.findings, { email: 1, korean_name: 1, phone: 1, ssn: 1 })
+  assert.equal(masked.findings, { email: 2, korean_name: 1, phone: 1, ssn: 1 })
   assert.is(masked.action, 'mask')
   assert.is(JSON.stringify(result), before)
 
