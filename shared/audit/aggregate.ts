@@ -61,6 +61,7 @@ export function createAggregatingLog(log: AuditLog, options: AggregateOptions = 
 
   const wrapper: AuditLog = Object.create(log, {
     record: {
+      configurable: true,
       value(event: AuditEvent): Promise<AuditRecord> {
         if (event?.outcome === 'ok' || !events.has(event?.event)) return log.record(event)
         let key = JSON.stringify([
@@ -91,12 +92,14 @@ export function createAggregatingLog(log: AuditLog, options: AggregateOptions = 
       },
     },
     flush: {
+      configurable: true,
       async value() {
         await emit()
         await log.flush()
       },
     },
     close: {
+      configurable: true,
       async value() {
         clearInterval(timer)
         await emit()

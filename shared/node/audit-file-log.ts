@@ -13,6 +13,7 @@ import type { CheckpointState } from '../audit/checkpoint.ts'
 import { RECOVERED_EVENT, ROTATED_OUT_EVENT, rotatedOutDetail } from '../audit/verify.ts'
 import { auditSettingsFromEnv } from './audit-env.ts'
 import { createFileSink, type FileSink, type FileSinkOptions } from './audit-file-sink.ts'
+import { startAuditCollector, type AuditCollector } from './audit-collector.ts'
 import { lockAuditLog, type AuditLock } from './audit-lock.ts'
 import { readAuditTail } from './audit-tail.ts'
 import type { Env } from './env.ts'
@@ -34,7 +35,9 @@ export interface AuditFileLogOptions
   /**
    * Read the audit key, checkpoint key and settings from this environment (`audit-env.ts`:
    * AUDIT_KEY[_FILE], AUDIT_SIGNING_KEY[_FILE], AUDIT_CHECKPOINT_*, MCP_DOCKER_ENV); its
-   * warnings go to stderr. Explicit `key`/`checkpoints` options win. Default: none (unkeyed).
+   * warnings go to stderr. Explicit `key`/`checkpoints` options win. With
+   * `AUDIT_COLLECTOR_SOCKET` set there, this writer also serves the collector socket
+   * (`audit-collector.ts`), so other processes' events join this chain. Default: none.
    */
   env?: Env
   /** Aggregate refused/unauthenticated events (`aggregate.ts`); false = off. Default: on. */
@@ -155,6 +158,18 @@ export async function openAuditFileLog(options: AuditFileLogOptions): Promise<Au
         .catch(() => undefined)
     }
     const outer = aggregate === false ? created : createAggregatingLog(created, aggregate)
+    const socketPath = env?.AUDIT_COLLECTOR_SOCKET?.trim()
+    let collector: AuditCollector | undefined
+    if (socketPath) {
+      collector = await startAuditCollector({ path: socketPath, log: outer })
+      const closeOuter = outer.close.bind(outer)
+      Object.defineProperty(outer, 'close', {
+        value: async () => {
+          await collector?.close()
+          await closeOuter()
+        },
+      })
+    }
     return Object.defineProperties(outer, {
       sink: { value: sink, enumerable: true },
       resumed: { value: head, enumerable: true },
