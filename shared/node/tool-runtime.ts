@@ -16,6 +16,7 @@ import {
 import type { ToolServerDeps } from '../mcp/server.ts'
 import { createScrubber } from '../pii/mask-scrubber.ts'
 import type { Detector } from '../pii/types.ts'
+import { createCollectorLog } from './audit-collector-client.ts'
 import { openAuditFileLog } from './audit-file-log.ts'
 import { createStreamSink } from './audit-stream-sink.ts'
 import { readSecret, readVar, type Env } from './env.ts'
@@ -127,6 +128,13 @@ export async function startToolRuntime(
       } catch (error) {
         problems.add(`AUDIT_LOG_FILE: cannot open ${auditPath} (${errorCode(error)})`)
       }
+    } else if (readVar(env, 'AUDIT_COLLECTOR_SOCKET')) {
+      // Records join the chain of the process that owns the log (docs/audit.md, collector).
+      audit = createCollectorLog({
+        path: readVar(env, 'AUDIT_COLLECTOR_SOCKET')!,
+        scrub,
+        fallback: stderr,
+      })
     } else {
       audit = createAuditLog({ sinks: [createStreamSink(stderr)], scrub, digest: sha256Hex })
     }
