@@ -53,6 +53,7 @@ export function createCollectorLog(options: CollectorLogOptions): AuditLog {
       lastAttempt = Date.now()
       const s = connect(path)
       s.once('connect', () => {
+        s.unref() // never the reason a stdio server stays alive; close() ends it cleanly
         socket = s
         connected = true
         const held = pending

@@ -99,6 +99,7 @@ export async function startAuditCollector(options: AuditCollectorOptions): Promi
     })
   })
   await chmod(path, 0o600)
+  server.unref() // the writer's own server keeps the process alive, not the collector
   return {
     path,
     get received() {
