@@ -11,6 +11,20 @@ import { verifyAuditChain } from '../audit/verify.ts'
 import { startAuditCollector } from './audit-collector.ts'
 import { createCollectorLog } from './audit-collector-client.ts'
 import { openAuditFileLog } from './audit-file-log.ts'
+import { createToolRuntime } from './tool-runtime.ts'
+import { connectInMemory } from '../mcp/testing.ts'
+import { createToolServer } from '../mcp/server.ts'
+import { defineTool } from '../mcp/tool.ts'
+import * as v from 'valibot'
+
+const add = defineTool({
+  name: 'add',
+  title: 'Add',
+  description: 'Adds two numbers.',
+  input: v.strictObject({ a: v.number(), b: v.number() }),
+  annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
+  handler: async ({ a, b }) => ({ sum: a + b }),
+})
 
 const until = async (check: () => boolean | Promise<boolean>, ms = 3000) => {
   const end = Date.now() + ms
@@ -135,6 +149,35 @@ test('junk on the socket is dropped and counted; audit.* events cannot be inject
     ['tool_call'],
   )
   assert.is(problems.length, 1, 'one operator line per connection')
+  await rm(dir, { recursive: true })
+})
+
+test('a tool runtime without AUDIT_LOG_FILE but with AUDIT_COLLECTOR_SOCKET audits its guarded calls into the writer’s chain', async () => {
+  const { dir, path, socket } = await setup()
+  const writer = await openAuditFileLog({ path, env: { AUDIT_COLLECTOR_SOCKET: socket } })
+  await writer.record({ event: 'server_start', outcome: 'ok' })
+  const stderr = new PassThrough()
+  let errText = ''
+  stderr.on('data', (d) => (errText += d))
+  const runtime = await createToolRuntime({ env: { AUDIT_COLLECTOR_SOCKET: socket }, stderr })
+  const connection = await connectInMemory(
+    createToolServer({ name: 'stdio-like', version: '1' }, [add], runtime.deps),
+  )
+  await connection.client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })
+  await connection.close()
+  await runtime.close()
+  await until(async () => readAuditRecords(await readFile(path, 'utf8')).length >= 2)
+  await writer.close()
+  const text = await readFile(path, 'utf8')
+  assert.equal(
+    readAuditRecords(text).map((r) => [r.event, r.tool]),
+    [
+      ['server_start', undefined],
+      ['tool_call', 'add'],
+    ],
+  )
+  assert.ok((await verifyAuditChain(text)).ok)
+  assert.not.match(errText, /audit_fallback/)
   await rm(dir, { recursive: true })
 })
 
