@@ -365,4 +365,45 @@ test('issue 9 §1: tools/list, logs and progress through the result policy; a ma
   await close()
 })
 
+test('issue 9 §1: a tool the result policy rejects is withheld from tools/list, the others stay', async () => {
+  const { deps, operator } = createTestDeps({ policy: { results: { types: { ssn: 'reject' } } } })
+  const fake: Upstream = {
+    name: 'fake',
+    kind: 'child',
+    state: 'ready',
+    tools: [
+      { name: 'bad', description: 'files 960121-1021413', inputSchema: { type: 'object' } },
+      { name: 'good', description: 'fine', inputSchema: { type: 'object' } },
+    ],
+    server: undefined,
+    failures: 0,
+    inflight: 0,
+    start: async () => {},
+    call: async () => ({ content: [] }),
+    close: async () => {},
+  }
+  const catalog = createCatalog({
+    servers: [server('fake')],
+    upstreams: new Map([['fake', fake]]),
+    requiredScopes: [],
+  })
+  const front = createFrontServer({
+    catalog,
+    guard: deps.guard,
+    info: { name: 'g', version: '1' },
+    onError: (line) => operator.push(line),
+  })
+  const { client, close } = await connectInMemory(front, { authInfo: auth() })
+  const listed = await client.listTools()
+  assert.equal(
+    listed.tools.map((t) => t.name),
+    ['good'],
+  )
+  await client.listTools()
+  assert.equal(operator.length, 1, 'reported once')
+  assert.match(operator[0]!, /withheld by the PII policy: it contains ssn/)
+  assert.not.ok(operator[0]!.includes('960121'))
+  await close()
+})
+
 test.run()

@@ -95,10 +95,13 @@ export function createFrontServer(options: FrontServerOptions): Server {
   })
 
   // Names, titles, descriptions and schemas come from upstreams: the result policy applies.
+  const reported = new WeakSet<GuardedToolList>()
   server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
     const listed = await guardedListOf(guard, catalog.listFor(extra.authInfo?.scopes ?? []))
-    if (listed.kind === 'refused')
-      throw new McpError(ErrorCode.InternalError, `tools/list failed: ${listed.reason}`)
+    if (listed.withheld.length > 0 && !reported.has(listed)) {
+      reported.add(listed)
+      for (const reason of listed.withheld) onError(`tools/list: a tool was withheld: ${reason}`)
+    }
     return { tools: listed.tools }
   })
 
@@ -106,7 +109,7 @@ export function createFrontServer(options: FrontServerOptions): Server {
     // A name the policy rewrote in tools/list is routed to the tool it was listed for.
     const called = request.params.name
     const listed = await guardedListOf(guard, catalog.listFor(extra.authInfo?.scopes ?? []))
-    const own = listed.kind === 'ok' ? listed.original.get(called) : undefined
+    const own = listed.original.get(called)
     const entry = catalog.get(own ?? called)
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${called}`)
     // The HTTP route answers 403 first (MCP-A6); this holds for any other way in.
