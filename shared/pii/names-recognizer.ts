@@ -20,8 +20,8 @@ export const KOREAN_NAME = 'korean_name'
 
 /** Most words whose shape is remembered (the map is cleared when full). */
 const SHAPE_CACHE = 50_000
-/** Hangul words; a run longer than 24 syllables is not split (no name sits in it). */
-const RUN = /(?<![가-힣])[가-힣]{2,24}(?![가-힣])/g
+/** Hangul words longer than this are not split (no name sits in them). */
+const MAX_WORD = 24
 /**
  * Between a label and its value (at most 8): spaces, `:`, `=`, quotes, brackets, dashes, a comma
  * after an English salutation; by code, as the hot loop reads them. A line break ends the search.
@@ -108,6 +108,10 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
   const single = new Set(data.surnames)
   const double = new Set(data.doubleSurnames)
   const stop = new Set(data.stopWords)
+  /** By syllable (code − U+AC00): 1 starts a single surname, 2 only a double one, 0 neither. */
+  const startsName = new Uint8Array(0xd7a4 - 0xac00)
+  for (const d of data.doubleSurnames) startsName[d.charCodeAt(0) - 0xac00] = 2
+  for (const s of data.surnames) startsName[s.charCodeAt(0) - 0xac00] = 1
 
   /**
    * Every ending a name may carry inside its word, precomputed (a particle; a title or honorific,
@@ -251,8 +255,14 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         const parts = rules.split(name)
         // 승인자, 이용자, 성명란: a label is not the name it introduces.
         if (!parts || isKoreanLabel(name)) continue
+        const g = rules.givenPlausibility(parts.given)
+        // A split that stays below minScore with every kind of evidence (김대 + 비: two
+        // syllables, an unlikely given syllable) and that no list can raise is dropped here.
+        const strongest = score(parts.surname, parts.given, g, ['label', 'header', 'title'])
+        const listLift = parts.surname.length + parts.given.length >= 3 || g >= 0.6
+        if (strongest < minScore && !listLift) continue
         if (known === NONE) known = []
-        known.push({ length, kind, ...parts, g: rules.givenPlausibility(parts.given) })
+        known.push({ length, kind, ...parts, g })
       }
     if (shapes.size >= SHAPE_CACHE) shapes.clear()
     shapes.set(word, known)
@@ -262,12 +272,21 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
   return function recognize(text, table) {
     const out: Array<NameCandidate & { runEnd: number; joins: boolean; g: number; given: number }> =
       []
-    RUN.lastIndex = 0
-    for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
-      const word = m[0]
-      const start = m.index
-      const first = word[0]!
-      if (!single.has(first) && !double.has(word.slice(0, 2))) continue
+    // Hangul words, read by character code: only a word that starts with a surname syllable
+    // becomes a string (most words do not, and need no allocation).
+    const length = text.length
+    for (let i = 0; i < length;) {
+      const code = text.charCodeAt(i)
+      if (!isHangul(code)) {
+        i++
+        continue
+      }
+      const start = i
+      i++
+      while (i < length && isHangul(text.charCodeAt(i))) i++
+      if (i - start < 2 || i - start > MAX_WORD || startsName[code - 0xac00] === 0) continue
+      const word = text.slice(start, i)
+      if (startsName[code - 0xac00] === 2 && !double.has(word.slice(0, 2))) continue
       const viable = shapeOf(word)
       if (viable.length === 0) continue
       // Context of the word, once: a label or header before it, a title after it.
