@@ -18,6 +18,7 @@ import { textOf } from '../../shared/mcp/result.ts'
 import { writeClientRegistryFile } from '../../shared/node/clients-file.ts'
 import { bundlePath } from '../support/bundle.ts'
 import { freePort } from '../support/ports.ts'
+import { eventually } from '../support/events.ts'
 import { FORM, startOAuth2, type RunningOAuth2 } from './oauth2-harness.ts'
 
 interface RunningGateway {
@@ -168,8 +169,12 @@ e2e('a token from the AS; the SDK client lists and calls tools through the gatew
   })
   assert.not.ok(thought.isError, textOf(thought as never))
   await client.close()
-  const lines = readFileSync(join(state.dir!, 'gateway-audit.jsonl'), 'utf8')
-  const records = readAuditRecords(lines).filter((r) => r.event === 'tool_call')
+  // The gateway writes records off the request path: wait for the second one to land.
+  const records = await eventually('two tool_call records in the audit file', () => {
+    const lines = readFileSync(join(state.dir!, 'gateway-audit.jsonl'), 'utf8')
+    const calls = readAuditRecords(lines).filter((r) => r.event === 'tool_call')
+    return calls.length >= 2 ? calls : undefined
+  })
   const jti = JSON.parse(Buffer.from(bearer.split('.')[1]!, 'base64url').toString()).jti
   assert.equal(
     records.map((r) => [r.tool, r.client_id, r.jti]),
@@ -178,6 +183,7 @@ e2e('a token from the AS; the SDK client lists and calls tools through the gatew
       ['sequentialthinking', 'mcp-client', jti],
     ],
   )
+  const lines = readFileSync(join(state.dir!, 'gateway-audit.jsonl'), 'utf8')
   assert.not.ok(lines.includes('kim@example.com'))
   assert.not.ok(lines.includes(bearer))
 })

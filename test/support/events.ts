@@ -40,3 +40,22 @@ export function createCounter(name = 'event'): EventCounter {
     },
   }
 }
+
+/**
+ * Resolves with `check()`'s first value that is not `undefined`, asking again every `everyMs`
+ * (default 20): for state another process writes (a file) that no event announces. Rejects after
+ * `deadlineMs` (default 10 s) with the name of what never came; real timers, as above.
+ */
+export async function eventually<T>(
+  name: string,
+  check: () => T | undefined,
+  { deadlineMs = 10_000, everyMs = 20 } = {},
+): Promise<T> {
+  const deadline = Date.now() + deadlineMs
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`${name} did not happen within ${deadlineMs} ms`)
+    await new Promise((resolve) => realSetTimeout(resolve, everyMs))
+  }
+}
