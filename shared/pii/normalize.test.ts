@@ -84,6 +84,13 @@ test('masking replaces exactly the original characters (full-width, zero-width, 
   assert.is(masked, '연락처 [PHONE], 메일 [EMAIL], 전화 [PHONE] 끝')
 })
 
+test('emoji and CJK pass unchanged; mathematical digits are NFKC digits', () => {
+  const text = '😀 中文 𠀀 010-1234-5678'
+  assert.is(normalizeForMatching(text).text, text)
+  assert.equal(found('😀 연락처 010-1234-5678'), ['phone:010-1234-5678'])
+  assert.equal(found('연락처 𝟎𝟏𝟎-𝟏𝟐𝟑𝟒-𝟓𝟔𝟕𝟖'), ['phone:𝟎𝟏𝟎-𝟏𝟐𝟑𝟒-𝟓𝟔𝟕𝟖'])
+})
+
 test('NFKC of a cluster and decomposed Hangul map back to the whole original cluster', () => {
   const nfd = '담당자: 최민서'.normalize('NFD')
   const [f] = detector.detect(nfd)

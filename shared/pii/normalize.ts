@@ -41,13 +41,6 @@ const IDENTITY = (text: string): NormalizedText => ({
 /** Decodes the kept code units (UTF-16LE is the Uint16Array byte order on every JS engine we run). */
 const UTF16 = new TextDecoder('utf-16le')
 
-/** The characters to look at, one at a time (the rest is copied in slices). */
-const WORK = new RegExp(`${NEEDS_WORK.source}+`, 'g')
-/** Invisible characters, dashes and combining marks: a run with one is done character by character. */
-const SPECIAL = new RegExp(
-  `${INVISIBLE.source}|${DASH.source}|[\\u0300-\\u036F\\u1100-\\u11FF\\u3099\\u309A\\uD7B0-\\uD7FF]`,
-)
-const SURROGATE = /[\uD800-\uDFFF]/
 /** INVISIBLE as character codes (the hot loop). */
 const isInvisible = (c: number) =>
   c === 0xad ||
@@ -77,119 +70,108 @@ const isCombining = (code: number) =>
   (code >= 0xd7b0 && code <= 0xd7ff) ||
   (code >= 0x3099 && code <= 0x309a)
 
+/** Copied as they are: the complement of NEEDS_WORK and letters NFKC does not change, by code. */
+const isPlain = (c: number) =>
+  (c >= 0x20 && c <= 0x7e) ||
+  c === 0x09 ||
+  c === 0x0a ||
+  c === 0x0d ||
+  (c >= 0xac00 && c <= 0xd7a3) ||
+  (c >= 0xa0 && c <= 0x2ff && c !== 0xad) ||
+  (c >= 0x2018 && c <= 0x201d) ||
+  c === 0x2026 ||
+  c === 0x3001 ||
+  c === 0x3002 ||
+  (c >= 0x300c && c <= 0x300f) ||
+  // Letters NFKC leaves alone: CJK ideographs, kana, Cyrillic, Hebrew, Arabic and Thai letters.
+  (c >= 0x4e00 && c <= 0x9fff) ||
+  (c >= 0x3400 && c <= 0x4dbf) ||
+  (c >= 0x3041 && c <= 0x3096) ||
+  (c >= 0x30a1 && c <= 0x30fa) ||
+  (c >= 0x0400 && c <= 0x04ff) ||
+  (c >= 0x05d0 && c <= 0x05ea) ||
+  (c >= 0x0621 && c <= 0x064a) ||
+  (c >= 0x0e01 && c <= 0x0e32) ||
+  (c >= 0x0e34 && c <= 0x0e3a)
+
 /**
- * Normalises `text` for matching. Linear: the characters that need no work are copied in
- * slices; each other cluster (a base character and the marks or jamo that combine with it) is
- * normalised on its own. The map back is a list of segments: in a linear segment the i-th
- * character comes from the i-th original one; a cluster whose length changed maps every one of
- * its characters to the whole original cluster. Lookups are binary searches over the segments.
+ * Normalises `text` for matching. Linear: one loop over the character codes writes the result
+ * into a Uint16Array (decoded once at the end); plain characters are copied, invisible ones
+ * dropped, dashes made '-', full-width ASCII shifted, and any other cluster (a base character with
+ * the marks or jamo that combine with it) put through NFKC on its own. The map back is a list of
+ * segments: in a linear segment the i-th character comes from the i-th original one; a cluster
+ * whose length changed maps every one of its characters to the whole original cluster.
  */
 export function normalizeForMatching(text: string): NormalizedText {
-  WORK.lastIndex = 0
-  if (!WORK.test(text)) return IDENTITY(text)
-  const out: string[] = []
-  // Segment k starts at normalised offset nStart[k] and original offset oStart[k]; oEnd[k] is
-  // the original end of a cluster segment, or -1 for a linear one.
+  if (!NEEDS_WORK.test(text)) return IDENTITY(text)
+  let units = new Uint16Array(text.length + 16)
   const segments = new SegmentList()
   let n = 0 // normalised length so far
-  let linear = false // the last segment is linear
-  let lastEnd = -1 // original offset where the last linear segment ends
-  const copy = (from: number, to: number) => {
-    if (to <= from) return
-    out.push(text.slice(from, to))
-    if (!linear || lastEnd !== from) {
-      segments.add(n, from, -1)
+  let linear = false // the last segment is linear and ends at `lastEnd`
+  let lastEnd = -1
+  /** Appends one unit that stands for exactly the original unit at `at`. */
+  const one = (unit: number, at: number) => {
+    units[n] = unit
+    if (!linear || lastEnd !== at) {
+      segments.add(n, at, -1)
       linear = true
     }
-    n += to - from
-    lastEnd = to
+    n++
+    lastEnd = at + 1
   }
-  let at = 0
-  WORK.lastIndex = 0
-  for (let m = WORK.exec(text); m !== null; m = WORK.exec(text)) {
-    const runStart = m.index
-    const runEnd = runStart + m[0].length
-    copy(at, runStart)
-    at = runEnd
-    // Most runs (CJK, emoji, other scripts) are already normal: copied as they are. A run
-    // without surrogates, invisible characters, dashes or combining marks whose NFKC has the
-    // same length maps one for one (NFKC never deletes a character): one linear piece.
-    if (!SPECIAL.test(m[0])) {
-      const piece = m[0].normalize('NFKC')
-      if (piece === m[0]) {
-        copy(runStart, runEnd)
-        continue
-      }
-      if (piece.length === m[0].length && !SURROGATE.test(m[0])) {
-        out.push(piece)
-        if (!linear || lastEnd !== runStart) {
-          segments.add(n, runStart, -1)
-          linear = true
-        }
-        n += piece.length
-        lastEnd = runEnd
-        continue
-      }
-    }
-    // The rest in bulk: clusters found with a character-code loop, invisible ones dropped,
-    // dashes made '-', then one NFKC call over the run.
-    const from = new Int32Array(runEnd - runStart)
-    const to = new Int32Array(runEnd - runStart)
-    // The kept code units, dashes made '-', decoded in one call (no string per character).
-    const units = new Uint16Array(runEnd - runStart)
-    let kept = 0
-    let clusters = 0
-    for (let start = runStart; start < runEnd;) {
-      const code = text.charCodeAt(start)
-      let end = start + 1
-      if (code >= 0xd800 && code <= 0xdbff && end < runEnd) end++
-      while (end < runEnd && isCombining(text.charCodeAt(end))) end++
-      // Marks after an invisible character stay (rare); the character itself goes.
-      const keep = isInvisible(code) ? start + 1 : start
-      if (keep < end) {
-        from[clusters] = keep
-        to[clusters] = end
-        clusters++
-        for (let i = keep; i < end; i++) {
-          const unit = text.charCodeAt(i)
-          units[kept++] = end - keep === 1 && isDash(unit) ? 0x2d : unit
-        }
-      }
-      start = end
-    }
-    const cleaned = UTF16.decode(units.subarray(0, kept))
-    const bulk = cleaned.normalize('NFKC')
-    if (bulk.length === clusters && !INVISIBLE.test(bulk)) {
-      // One character per cluster (full-width forms, composed jamo, dashes).
-      for (let i = 0; i < clusters; i++) {
-        const single = to[i]! - from[i]! === 1
-        if (single && linear && from[i] === lastEnd) {
-          lastEnd = to[i]!
-          continue
-        }
-        segments.add(n + i, from[i]!, single ? -1 : to[i]!)
-        linear = single
-        lastEnd = to[i]!
-      }
-      out.push(bulk)
-      n += bulk.length
+  const length = text.length
+  for (let i = 0; i < length;) {
+    const code = text.charCodeAt(i)
+    if (isPlain(code)) {
+      one(code, i++)
       continue
     }
-    // Clusters that expand or shrink (㈜ → (주)): each one on its own.
-    for (let i = 0; i < clusters; i++) {
-      const cluster = text.slice(from[i]!, to[i]!)
-      const piece = (isDash(cluster.charCodeAt(0)) && cluster.length === 1 ? '-' : cluster)
-        .normalize('NFKC')
-        .replace(INVISIBLE_ALL, '')
-      linear = false
-      if (piece.length === 0) continue
-      out.push(piece)
-      segments.add(n, from[i]!, to[i]!)
-      n += piece.length
+    if (isDash(code)) {
+      one(0x2d, i++)
+      continue
     }
+    if (code >= 0xff01 && code <= 0xff5e) {
+      one(code - 0xfee0, i++)
+      continue
+    }
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
+      // Emoji and CJK extension ideographs are NFKC-stable: both units copied.
+      const cp = text.codePointAt(i)!
+      if ((cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp < 0x2f800)) {
+        if (!isCombining(text.charCodeAt(i + 2))) {
+          one(code, i)
+          one(text.charCodeAt(i + 1), i + 1)
+          i += 2
+          continue
+        }
+      }
+    }
+    const start = i
+    i++
+    if (code >= 0xd800 && code <= 0xdbff && i < length) i++
+    while (i < length && isCombining(text.charCodeAt(i))) i++
+    // Marks after an invisible character stay (rare); the character itself goes.
+    const keep = isInvisible(code) ? start + 1 : start
+    if (keep === i) {
+      linear = false
+      continue
+    }
+    const piece = text.slice(keep, i).normalize('NFKC').replace(INVISIBLE_ALL, '')
+    if (piece.length === 1 && i - keep === 1) {
+      one(piece.charCodeAt(0), keep)
+      continue
+    }
+    linear = false
+    if (piece.length === 0) continue
+    if (n + piece.length > units.length) {
+      const grown = new Uint16Array(Math.max(units.length * 2, n + piece.length + 16))
+      grown.set(units.subarray(0, n))
+      units = grown
+    }
+    segments.add(n, keep, i)
+    for (let k = 0; k < piece.length; k++) units[n++] = piece.charCodeAt(k)
   }
-  copy(at, text.length)
-  const normalized = out.join('')
+  const normalized = UTF16.decode(units.subarray(0, n))
   const { nStart, oStart, oEnd, length: count } = segments
   const segmentOf = (index: number) => {
     let lo = 0
