@@ -2,6 +2,7 @@
 // `--allow-cross-origin-issuer`) and the client credentials from the environment, every problem reported at once (ConfigError), no secret
 // value in any message.
 import { ConfigError, ProblemList } from '../../shared/config/errors.ts'
+import { isScopeToken } from '../../shared/jwt/claims.ts'
 import { checkEndpointUrl } from './discovery.ts'
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -79,8 +80,8 @@ function readBoolean(env: Env, name: string, problems: ProblemList): boolean | u
   return undefined
 }
 
-/** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`, space-separated. */
-const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/
+/** RFC 6749 §3.3: `scope = scope-token *( SP scope-token )`. */
+const isScope = (text: string) => text.split(' ').every(isScopeToken)
 
 /**
  * Reads argv (without `node` and the script) and the environment.
@@ -135,7 +136,7 @@ export function readConnectConfig(
     })
 
   const scopeText = options.get('scope')?.trim().replace(/\s+/g, ' ')
-  if (scopeText !== undefined && !SCOPE.test(scopeText))
+  if (scopeText !== undefined && !isScope(scopeText))
     problems.add(
       '--scope must be space-separated scope tokens (RFC 6749 §3.3: no quotes or backslashes)',
     )

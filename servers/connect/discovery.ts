@@ -4,6 +4,7 @@
 // as the RFCs say, and only for an authorization server connect trusts (issuer-policy.ts).
 import { buildDiscoveryUrls } from '@modelcontextprotocol/sdk/client/auth.js'
 import { ConnectError } from './errors.ts'
+import { isLoopback } from '../../shared/http/loopback.ts'
 import { fetchJson, type Fetch } from './http.ts'
 import { checkTokenEndpoint, chooseIssuer, shown, type IssuerPolicy } from './issuer-policy.ts'
 import { bearerChallengeParams } from './www-authenticate.ts'
@@ -40,7 +41,6 @@ export interface DiscoveryOptions {
 
 /** RFC 9728 §3: the well-known suffix of protected resource metadata. */
 const PRM_SUFFIX = '/.well-known/oauth-protected-resource'
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /** The URL in the canonical form `new URL()` gives (lower-case scheme and host, default port dropped). */
 export function canonicalUrl(url: string): string {
@@ -65,7 +65,7 @@ export function checkEndpointUrl(url: string, what: string, allowHttp = false): 
       'ERR_DISCOVERY',
       `${what} ${shown(`${parsed.protocol}//${parsed.host}${parsed.pathname}`)} must have no credentials or fragment`,
     )
-  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname) && !allowHttp)
+  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp)
     throw new ConnectError(
       'ERR_DISCOVERY',
       `${what} ${shown(url)} uses http: off loopback; use https, or set OAUTH2_ALLOW_HTTP=true on a private network`,

@@ -4,6 +4,7 @@
 import type { Discovery, TokenAuthMethod } from './discovery.ts'
 import { asConnectError, ConnectError } from './errors.ts'
 import { fetchJson, type Fetch } from './http.ts'
+import { encodeBasicCredentials } from '../../shared/http/client-auth.ts'
 
 /** A registered client's credentials (OAUTH2_CLIENT_ID / OAUTH2_CLIENT_SECRET). */
 export interface ClientCredentials {
@@ -39,9 +40,6 @@ export interface RequestOptions {
   now?: () => number
 }
 
-/** RFC 6749 §2.3.1 / Appendix B: form-urlencode before Basic encoding (OA-7). */
-const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+')
-
 /** RFC 6749 §5.2 text fields are %x20-21 / %x23-5B / %x5D-7E; anything else is dropped (OA-16). */
 function safeText(value: unknown, max = 200): string | undefined {
   if (typeof value !== 'string') return undefined
@@ -67,7 +65,7 @@ export async function requestToken(
     Accept: 'application/json',
   }
   if (request.authMethod === 'client_secret_basic')
-    headers.Authorization = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`
+    headers.Authorization = encodeBasicCredentials(clientId, clientSecret)
   else {
     body.set('client_id', clientId)
     body.set('client_secret', clientSecret)

@@ -2,6 +2,7 @@
 // every problem reported at once (one line each, never a secret's value).
 import * as v from 'valibot'
 import { ConfigError, ProblemList } from '../../shared/config/errors.ts'
+import { isLoopback, LOOPBACK_HOSTS } from '../../shared/http/loopback.ts'
 import { DEFAULT_LIMITS, parseGatewayFile, type GatewayFile, type Limits } from './config-file.ts'
 import {
   booleanFlag,
@@ -125,7 +126,6 @@ export const DEFAULT_ISSUER = 'http://localhost:8081'
 export const DEFAULT_REQUIRED_SCOPES = ['mcp.access'] as const
 /** RFC 7518 §3.2 / JW-7. */
 const MIN_SECRET_BYTES = 32
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 /** The seed's demo client (development only), as the AS adds it. */
 const DEMO_CLIENT = { id: 'mcp-client', secret: 'secret' }
 
@@ -188,7 +188,7 @@ export function readGatewayConfig(env: Env, sources: ConfigSources): GatewayConf
   const allowHttp = allowFlag ?? mode === 'development'
   const insecure = (url: string) => {
     const parsed = new URL(url)
-    return parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname) && !allowHttp
+    return parsed.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp
   }
 
   // Token verification (JW-6): HS256 with the shared secret, or ES256 with the AS's JWKS.
@@ -283,7 +283,7 @@ export function readGatewayConfig(env: Env, sources: ConfigSources): GatewayConf
   const loopbackForms = (url: string, extraPort?: number) => {
     const parsed = new URL(url)
     const ports = new Set([parsed.port, ...(extraPort ? [String(extraPort)] : [])])
-    const hosts = LOOPBACK.has(parsed.hostname) ? [...LOOPBACK] : [parsed.hostname]
+    const hosts = isLoopback(parsed.hostname) ? [...LOOPBACK_HOSTS] : [parsed.hostname]
     return { parsed, ports: [...ports], hosts }
   }
   const { parsed, ports, hosts } = loopbackForms(publicUrl, port)
@@ -295,7 +295,7 @@ export function readGatewayConfig(env: Env, sources: ConfigSources): GatewayConf
       hostHeaders.add(`${host}${p ? `:${p}` : ''}`.toLowerCase())
     }
   // Local clients reach the listening port on loopback whatever the public URL says.
-  for (const host of LOOPBACK)
+  for (const host of LOOPBACK_HOSTS)
     if (port) {
       origins.add(`http://${host}:${port}`)
       hostHeaders.add(`${host}:${port}`)

@@ -3,6 +3,7 @@
 // its latency measured, and failures turned into OAuth2ToolsErrors with clear messages.
 import type { OAuth2ToolsConfig } from './config.ts'
 import { OAuth2ToolsError } from './errors.ts'
+import { encodeBasicCredentials } from '../../shared/http/client-auth.ts'
 import { readStreamBounded } from '../../shared/http/stream.ts'
 
 /** Web-standard fetch (`globalThis.fetch`, or `(input, init) => app.request(input, init)` in tests). */
@@ -240,14 +241,8 @@ export function createOAuth2Client(options: OAuth2ClientOptions): OAuth2Client {
   }
 }
 
-/**
- * `Authorization: Basic` for client_secret_basic: id and secret are form-urlencoded before
- * base64 (RFC 6749 §2.3.1), so any character survives.
- */
-export function basicAuthorization(id: string, secret: string): string {
-  const encode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2)
-  return `Basic ${btoa(`${encode(id)}:${encode(secret)}`)}`
-}
+/** `Authorization: Basic` for client_secret_basic (RFC 6749 §2.3.1): the shared encoder. */
+export const basicAuthorization = encodeBasicCredentials
 
 /** The OAuth error of a response body (RFC 6749 §5.2), short and printable, or undefined. */
 export function oauthErrorOf(json: unknown): string | undefined {

@@ -17,12 +17,13 @@
 // resource only. The OAuth2 server and the `mcp-docker clients` CLI both read and write this.
 import * as v from 'valibot'
 import { ConfigError } from '../config/errors.ts'
+import { SCOPE_TOKEN_PATTERN } from '../jwt/claims.ts'
 import { SECRET_HASH_PATTERN } from './secret.ts'
 
 /** RFC 6749 §2.2/App. A.1 client_id is VSCHAR; we also exclude space and cap the length. */
 export const CLIENT_ID_PATTERN = /^[\x21-\x7e]{1,128}$/
-/** RFC 6749 §3.3 scope-token. */
-export const SCOPE_TOKEN_PATTERN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+/** RFC 6749 §3.3 scope-token (one definition, in shared/jwt/claims.ts). */
+export { SCOPE_TOKEN_PATTERN }
 
 /** OA-21 (RFC 8707 §2): an absolute URI without a fragment. */
 export function isResourceIndicator(value: string): boolean {

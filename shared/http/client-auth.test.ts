@@ -1,6 +1,11 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { basicChallenge, decodeBasicCredentials, readClientCredentials } from './client-auth.ts'
+import {
+  basicChallenge,
+  decodeBasicCredentials,
+  encodeBasicCredentials,
+  readClientCredentials,
+} from './client-auth.ts'
 import { StrictForm } from './form.ts'
 import { OAuthError } from './oauth-error.ts'
 
@@ -30,6 +35,22 @@ test('OA-7: Basic credentials are form-decoded after base64, split on the first 
     clientId: 'mcp-client',
     clientSecret: 'secret',
   })
+})
+
+test('OA-7: the Basic encoder form-urlencodes before base64 and round-trips through the decoder', () => {
+  assert.is(encodeBasicCredentials('mcp-client', 'secret'), `Basic ${btoa('mcp-client:secret')}`)
+  assert.is(encodeBasicCredentials('a:b', 'p +%'), `Basic ${btoa('a%3Ab:p+%2B%25')}`)
+  for (const [id, secret] of [
+    ['a:b c', 'x+y%z:'],
+    ['한국', 'pässwörd ✓'],
+    ['', ''],
+  ] as const) {
+    const header = encodeBasicCredentials(id, secret)
+    assert.equal(decodeBasicCredentials(header.slice('Basic '.length)), {
+      clientId: id,
+      clientSecret: secret,
+    })
+  }
 })
 
 test('OA-7: malformed Basic credentials decode to undefined', () => {

@@ -1,4 +1,5 @@
-// Client authentication parsing: client_secret_basic (OA-7) and client_secret_post (OA-8), never both (OA-6).
+// Client authentication: the Basic encoder our clients use, and the parsing of client_secret_basic
+// (OA-7) and client_secret_post (OA-8), never both (OA-6).
 import type { StrictForm } from './form.ts'
 import { OAuthError } from './oauth-error.ts'
 
@@ -33,6 +34,20 @@ export function invalidClient(description: string, realm: string): OAuthError {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** RFC 6749 App. B: `application/x-www-form-urlencoded` encoding of one value (space is `+`). */
+function formEncode(text: string): string {
+  return encodeURIComponent(text).replace(/%20/g, '+')
+}
+
+/**
+ * The `Authorization` value for client_secret_basic (RFC 6749 §2.3.1, OA-7): id and secret are
+ * form-urlencoded, joined by `:`, then base64 (of UTF-8; the encoded text is ASCII), so an id with
+ * `:` or any non-ASCII character survives. The inverse of `decodeBasicCredentials`.
+ */
+export function encodeBasicCredentials(clientId: string, clientSecret: string): string {
+  return `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`
+}
 
 /** RFC 6749 App. B: `+` is a space, then percent-decoding of UTF-8; undefined when malformed. */
 function formDecode(text: string): string | undefined {

@@ -41,11 +41,11 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
 export const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'] as const
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+export const SCOPE_TOKEN_PATTERN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
 
 /** True when `token` is one valid RFC 6749 §3.3 scope token. */
 export function isScopeToken(token: string): boolean {
-  return SCOPE_TOKEN.test(token)
+  return SCOPE_TOKEN_PATTERN.test(token)
 }
 
 /** Splits a space-separated scope string into its tokens, ignoring repeated spaces. */

@@ -15,6 +15,7 @@ import type { AccessTokenClaims } from './claims.ts'
 import { AccessTokenError, JwtConfigError, JwtKeyError } from './errors.ts'
 import { ACCESS_TOKEN_TYP } from './issue.ts'
 import { hs256Key } from './keys.ts'
+import { isLoopback } from '../http/loopback.ts'
 import type { JsonWebKey, SigningKey } from './keys.ts'
 
 /** Where the verifier gets its key; the choice fixes the one accepted algorithm (JW-6). */
@@ -65,7 +66,6 @@ export const MAX_TOKEN_LENGTH = 16384
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 /** RFC 8725 §3.10: header parameters that would let the token choose or carry its own key. */
 const KEY_STEERING_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 const fail = (code: AccessTokenError['code'], message: string, claim?: string) =>
   new AccessTokenError(code, message, claim)
@@ -164,7 +164,7 @@ function jwksUrlOf(url: string | URL, allowInsecure: boolean): URL {
   } catch {
     throw new JwtConfigError('jwksUrl must be an absolute URL')
   }
-  const loopback = LOOPBACK.has(parsed.hostname)
+  const loopback = isLoopback(parsed.hostname)
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && (loopback || allowInsecure)))
     throw new JwtConfigError('jwksUrl must use https: (http: only on loopback or when allowed)')
   return parsed

@@ -8,6 +8,8 @@
 // Listeners learn of each revocation once, when the AS first calls the token inactive (the
 // gateway then ends that token's streams and sessions).
 
+import { encodeBasicCredentials } from '../../../shared/http/client-auth.ts'
+
 /** The AS's answer about one token. */
 export type TokenStatus = 'active' | 'inactive'
 
@@ -32,16 +34,13 @@ export interface IntrospectionClientOptions {
   timeoutMs?: number
 }
 
-/** `application/x-www-form-urlencoded` encoding of a client id or secret for Basic (RFC 6749 §2.3.1). */
-const formEncode = (text: string) => encodeURIComponent(text).replace(/%20/g, '+')
-
 /** Asks the AS whether `token` is active (IN-1..IN-4). Throws IntrospectionUnavailableError. */
 export function createIntrospectionClient(
   options: IntrospectionClientOptions,
 ): (token: string) => Promise<TokenStatus> {
   const doFetch = options.fetch ?? ((request: Request) => fetch(request))
   const timeoutMs = options.timeoutMs ?? 3000
-  const authorization = `Basic ${btoa(`${formEncode(options.clientId)}:${formEncode(options.clientSecret)}`)}`
+  const authorization = encodeBasicCredentials(options.clientId, options.clientSecret)
   return async function introspect(token) {
     let response: Response
     try {
