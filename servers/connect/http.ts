@@ -1,7 +1,12 @@
 // HTTP for the bridge: a Web-standard fetch with a deadline for the answer's headers (and, for
 // metadata and token answers, its JSON body), failures turned into ConnectErrors naming the peer.
 import { ConnectError, type ConnectErrorCode } from './errors.ts'
-import { readStreamBounded } from '../../shared/http/stream.ts'
+import {
+  fetchOAuthJson,
+  MAX_OAUTH_JSON_BYTES,
+  OAuthJsonError,
+  type OAuthJsonAnswer,
+} from '../../shared/http/oauth-json.ts'
 
 /** Web-standard fetch (`globalThis.fetch`, or `(input, init) => app.request(input, init)` in tests). */
 export type Fetch = (input: string | URL, init?: RequestInit) => Promise<Response>
@@ -10,7 +15,7 @@ export type Fetch = (input: string | URL, init?: RequestInit) => Promise<Respons
 export type Peer = 'gateway' | 'authorization server'
 
 /** Largest metadata or token answer read, bytes. */
-export const MAX_JSON_BYTES = 1024 * 1024
+export const MAX_JSON_BYTES = MAX_OAUTH_JSON_BYTES
 
 const UNREACHABLE: Record<Peer, ConnectErrorCode> = {
   gateway: 'ERR_GATEWAY_UNREACHABLE',
@@ -71,56 +76,38 @@ export async function fetchWithDeadline(
 }
 
 /** A JSON answer read whole within the deadline. */
-export interface JsonAnswer {
-  status: number
-  headers: Headers
-  /** The parsed body; undefined when it is empty or not JSON. */
-  json: unknown
-}
+export type JsonAnswer = OAuthJsonAnswer
 
-/** GET or POST for a small JSON document (metadata, token): headers and body within the deadline. */
+/**
+ * GET or POST for a small JSON document (metadata, token) through the shared OAuth JSON client:
+ * headers and body within the deadline, at most MAX_JSON_BYTES, no redirect followed.
+ */
 export async function fetchJson(
   fetch: Fetch,
   url: string,
   init: RequestInit,
   options: DeadlineOptions,
 ): Promise<JsonAnswer> {
-  const deadline = new AbortController()
-  const timer = setTimeout(() => deadline.abort(), options.timeoutMs)
   try {
-    const response = await fetchWithDeadline(
-      fetch,
-      url,
-      { ...init, signal: deadline.signal, redirect: 'manual' },
-      options,
-    )
-    const text = await readLimited(response, options)
-    let json: unknown
-    try {
-      json = text === '' ? undefined : JSON.parse(text)
-    } catch {
-      json = undefined
-    }
-    return { status: response.status, headers: response.headers, json }
+    return await fetchOAuthJson(fetch, url, init, {
+      timeoutMs: options.timeoutMs,
+      maxBytes: MAX_JSON_BYTES,
+    })
   } catch (error) {
-    if (deadline.signal.aborted && !(error instanceof ConnectError))
+    if (!(error instanceof OAuthJsonError)) throw error
+    if (error.code === 'ERR_OAUTH_TIMEOUT')
       throw new ConnectError(
         'ERR_TIMEOUT',
         `${options.what}: no answer from the ${options.peer} within ${options.timeoutMs} ms`,
       )
-    throw error
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-async function readLimited(response: Response, options: DeadlineOptions): Promise<string> {
-  const body = await readStreamBounded(response.body, MAX_JSON_BYTES)
-  if (body === undefined) {
+    if (error.code === 'ERR_OAUTH_UNREACHABLE')
+      throw new ConnectError(
+        UNREACHABLE[options.peer],
+        `${options.what}: cannot reach the ${options.peer} (${reasonOf(error.cause)})`,
+      )
     throw new ConnectError(
       'ERR_DISCOVERY',
       `${options.what}: the ${options.peer}'s answer is larger than ${MAX_JSON_BYTES} bytes`,
     )
   }
-  return new TextDecoder().decode(body)
 }

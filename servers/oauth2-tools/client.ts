@@ -1,10 +1,15 @@
 // The OAuth2 tools' HTTP client: every exchange with the OAuth2 server (metadata, health, token,
 // /hello, introspection, revocation) over an injected Web-standard fetch, each with a timeout,
-// its latency measured, and failures turned into OAuth2ToolsErrors with clear messages.
+// its latency measured, and failures turned into OAuth2ToolsErrors with clear messages. Transport
+// through the shared OAuth JSON client (deadline, size limit, JSON media type, no redirects).
 import type { OAuth2ToolsConfig } from './config.ts'
 import { OAuth2ToolsError } from './errors.ts'
 import { encodeBasicCredentials } from '../../shared/http/client-auth.ts'
-import { readStreamBounded } from '../../shared/http/stream.ts'
+import {
+  fetchOAuthJson,
+  OAuthJsonError,
+  type OAuthJsonAnswer,
+} from '../../shared/http/oauth-json.ts'
 
 /** Web-standard fetch (`globalThis.fetch`, or `(input, init) => app.request(input, init)` in tests). */
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>
@@ -91,23 +96,27 @@ export function createOAuth2Client(options: OAuth2ClientOptions): OAuth2Client {
   const now = options.now ?? (() => performance.now())
   const endpoints = endpointsOf(config.url)
 
-  /** One request with the timeout; transport failures become OAuth2ToolsErrors. */
+  /** One request through the shared OAuth JSON client; its failures become OAuth2ToolsErrors. */
   async function send(url: string, init: RequestInit, signal?: AbortSignal): Promise<Exchange> {
-    const timeout = AbortSignal.timeout(config.timeoutMs)
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
     const started = now()
     const elapsed = () => Math.round((now() - started) * 10) / 10
-    let response: Response
-    let body: Uint8Array
+    let answer: OAuthJsonAnswer
     try {
-      response = await fetcher(url, { ...init, redirect: 'manual', signal: combined })
-      body = await readBounded(response, MAX_BODY_BYTES)
+      answer = await fetchOAuthJson(fetcher, url, init, {
+        timeoutMs: config.timeoutMs,
+        maxBytes: MAX_BODY_BYTES,
+        ...(signal ? { signal } : {}),
+      })
     } catch (error) {
-      if (signal?.aborted) throw error // the caller cancelled: not the server's fault
-      if (error instanceof OAuth2ToolsError) {
-        throw new OAuth2ToolsError(error.code, `${url}: ${error.message}`, elapsed())
+      if (!(error instanceof OAuthJsonError)) throw error // the caller cancelled
+      if (error.code === 'ERR_OAUTH_TOO_LARGE') {
+        throw new OAuth2ToolsError(
+          'ERR_INVALID_RESPONSE',
+          `${url}: the answer is larger than ${MAX_BODY_BYTES} bytes`,
+          elapsed(),
+        )
       }
-      if (timeout.aborted || (error as Error)?.name === 'TimeoutError') {
+      if (error.code === 'ERR_OAUTH_TIMEOUT') {
         throw new OAuth2ToolsError(
           'ERR_TIMEOUT',
           `no answer from ${url} within ${config.timeoutMs} ms (OAUTH2_TIMEOUT_MS)`,
@@ -116,21 +125,21 @@ export function createOAuth2Client(options: OAuth2ClientOptions): OAuth2Client {
       }
       throw new OAuth2ToolsError(
         'ERR_UNREACHABLE',
-        `cannot reach the OAuth2 server at ${url} (${networkReason(error)}): is it running, and is OAUTH2_URL=${config.url} right?`,
+        `cannot reach the OAuth2 server at ${url} (${networkReason(error.cause)}): is it running, and is OAUTH2_URL=${config.url} right?`,
         elapsed(),
       )
     }
     const ms = elapsed()
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get('location')
+    if (answer.status >= 300 && answer.status < 400) {
+      const location = answer.headers.get('location')
       throw new OAuth2ToolsError(
         'ERR_REDIRECT',
-        `${url} answered HTTP ${response.status} (a redirect${location ? ` to ${location.slice(0, 200)}` : ''}); the tools do not follow redirects: set OAUTH2_URL to the server's own URL`,
+        `${url} answered HTTP ${answer.status} (a redirect${location ? ` to ${location.slice(0, 200)}` : ''}); the tools do not follow redirects: set OAUTH2_URL to the server's own URL`,
         ms,
-        response.status,
+        answer.status,
       )
     }
-    return { url, status: response.status, headers: response.headers, json: parseJson(body), ms }
+    return { url, status: answer.status, headers: answer.headers, json: answer.json, ms }
   }
 
   const requireClient = (): { id: string; secret: string } => {
@@ -280,24 +289,6 @@ function invalid(exchange: Exchange, what: string): OAuth2ToolsError {
     exchange.ms,
     exchange.status,
   )
-}
-
-/** The body, refusing more than `max` bytes (a misdirected OAUTH2_URL may serve anything). */
-async function readBounded(response: Response, max: number): Promise<Uint8Array> {
-  const body = await readStreamBounded(response.body, max)
-  if (body === undefined) {
-    throw new OAuth2ToolsError('ERR_INVALID_RESPONSE', `the answer is larger than ${max} bytes`)
-  }
-  return body
-}
-
-function parseJson(body: Uint8Array): unknown {
-  if (body.byteLength === 0) return undefined
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body))
-  } catch {
-    return undefined
-  }
 }
 
 /** Why a connection failed: the system error code fetch implementations put in `cause`. */

@@ -12,6 +12,7 @@ import {
 } from '../../oauth2/testing.ts'
 import { hasScopes } from './principal.ts'
 import {
+  MAX_INTROSPECTION_BYTES,
   createIntrospectionClient,
   createRevocationCheck,
   IntrospectionUnavailableError,
@@ -121,6 +122,33 @@ test('introspection failures are IntrospectionUnavailableError (network, 401, 5x
   await rejects(make(async () => new Response('', { status: 503 }))('t'), /HTTP 503/)
   await rejects(make(async () => new Response('nope'))('t'), /not JSON/)
   await rejects(make(async () => Response.json({ active: 'yes' }))('t'), /boolean/)
+})
+
+test('introspection answers are read bounded: an oversized active answer is unavailable, not active', async () => {
+  const make = (fetch: (r: Request) => Promise<Response>) =>
+    createIntrospectionClient({
+      url: 'http://as/oauth2/introspect',
+      clientId: 'g',
+      clientSecret: 's',
+      fetch,
+    })
+  const pad = 'x'.repeat(MAX_INTROSPECTION_BYTES)
+  await rejects(
+    make(async () => Response.json({ active: true, pad }))('t'),
+    /more than 65536 bytes/,
+  )
+  // An endless body is abandoned at the limit instead of being read for ever.
+  let pulled = 0
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++
+      controller.enqueue(new TextEncoder().encode(' '.repeat(4096)))
+    },
+  })
+  const streamed = () => new Response(endless, { headers: { 'Content-Type': 'application/json' } })
+  await rejects(make(async () => streamed())('t'), IntrospectionUnavailableError)
+  assert.ok(pulled < 40, `read ${pulled} chunks`)
+  assert.is(await make(async () => Response.json({ active: true }))('t'), 'active')
 })
 
 test('the revocation check caches answers, coalesces questions and fails closed only for unknown tokens', async () => {

@@ -9,6 +9,15 @@
 // gateway then ends that token's streams and sessions).
 
 import { encodeBasicCredentials } from '../../../shared/http/client-auth.ts'
+import {
+  fetchOAuthJson,
+  OAuthJsonError,
+  type OAuthFetch,
+  type OAuthJsonAnswer,
+} from '../../../shared/http/oauth-json.ts'
+
+/** Largest introspection answer read (RFC 7662 §2.2: a few claims; 64 KiB is far above). */
+export const MAX_INTROSPECTION_BYTES = 64 * 1024
 
 /** The AS's answer about one token. */
 export type TokenStatus = 'active' | 'inactive'
@@ -41,11 +50,14 @@ export function createIntrospectionClient(
   const doFetch = options.fetch ?? ((request: Request) => fetch(request))
   const timeoutMs = options.timeoutMs ?? 3000
   const authorization = encodeBasicCredentials(options.clientId, options.clientSecret)
+  const fetchRequest: OAuthFetch = (url, init) => doFetch(new Request(url, init))
   return async function introspect(token) {
-    let response: Response
+    let answer: OAuthJsonAnswer
     try {
-      response = await doFetch(
-        new Request(options.url, {
+      answer = await fetchOAuthJson(
+        fetchRequest,
+        options.url,
+        {
           method: 'POST',
           headers: {
             Authorization: authorization,
@@ -53,26 +65,26 @@ export function createIntrospectionClient(
             Accept: 'application/json',
           },
           body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-          signal: AbortSignal.timeout(timeoutMs),
-        }),
+        },
+        { timeoutMs, maxBytes: MAX_INTROSPECTION_BYTES },
       )
-    } catch {
-      throw new IntrospectionUnavailableError('the authorization server did not answer')
-    }
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => {})
+    } catch (error) {
       throw new IntrospectionUnavailableError(
-        response.status === 401
-          ? 'the authorization server refused the gateway’s client credentials (introspection)'
-          : `introspection answered HTTP ${response.status}`,
+        error instanceof OAuthJsonError && error.code === 'ERR_OAUTH_TOO_LARGE'
+          ? `introspection answered more than ${MAX_INTROSPECTION_BYTES} bytes`
+          : 'the authorization server did not answer',
       )
     }
-    let body: unknown
-    try {
-      body = await response.json()
-    } catch {
-      throw new IntrospectionUnavailableError('introspection answered something that is not JSON')
+    if (answer.status !== 200) {
+      throw new IntrospectionUnavailableError(
+        answer.status === 401
+          ? 'the authorization server refused the gateway’s client credentials (introspection)'
+          : `introspection answered HTTP ${answer.status}`,
+      )
     }
+    const body = answer.json
+    if (body === undefined)
+      throw new IntrospectionUnavailableError('introspection answered something that is not JSON')
     const active = (body as { active?: unknown } | null)?.active
     if (typeof active !== 'boolean')
       throw new IntrospectionUnavailableError('introspection answered without a boolean "active"')
