@@ -85,6 +85,37 @@ const PERSON_NAME_KEYS = new Set(
   ),
 )
 
+/** Evidence as bits in the hot loop (NameEvidence names them for callers). */
+const LABEL = 1
+const HEADER = 2
+const TITLE = 4
+const LIST = 8
+const FIELD = 16
+const PARTICLE = 32
+const BARE = 64
+const EVIDENCE: ReadonlyArray<readonly [number, NameEvidence]> = [
+  [LABEL, 'label'],
+  [HEADER, 'header'],
+  [TITLE, 'title'],
+  [LIST, 'list'],
+  [FIELD, 'field'],
+  [PARTICLE, 'particle'],
+  [BARE, 'bare'],
+]
+
+/** A candidate while the text is read: evidence bits and what the list step needs. */
+interface Internal {
+  type: string
+  start: number
+  end: number
+  score: number
+  evidence: number
+  runEnd: number
+  joins: boolean
+  g: number
+  given: number
+}
+
 /** The recognizer options. */
 export interface NameRecognizerOptions {
   /** The shape rules. Default: KOREAN_NAME_RULES from patterns/korean-names.json. */
@@ -203,21 +234,16 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
     return suffixKind(text.slice(index + 1, e)) === 'title'
   }
 
-  function score(
-    surname: string,
-    given: string,
-    plausibility: number,
-    evidence: NameEvidence[],
-  ): number {
-    const strong = evidence.includes('label') || evidence.includes('header')
-    const title = evidence.includes('title')
+  function score(surname: string, given: string, plausibility: number, evidence: number): number {
+    const strong = (evidence & (LABEL | HEADER)) !== 0
+    const title = (evidence & TITLE) !== 0
     let base = 0
     if (given.length === 2 || (given.length === 1 && surname.length === 2)) {
       const g = given.length === 1 ? 0.6 : plausibility
       if (strong) base = 0.7 + 0.25 * g
       else if (title) base = 0.55 + 0.35 * g
-      else if (evidence.includes('field')) base = 0.3 + 0.4 * g
-      else if (evidence.includes('particle')) base = 0.1 + 0.5 * g
+      else if (evidence & FIELD) base = 0.3 + 0.4 * g
+      else if (evidence & PARTICLE) base = 0.1 + 0.5 * g
       else base = 0.05 + 0.36 * g
     } else if (given.length === 1) {
       // 김구: two syllables are mostly words; only a label or header makes them names.
@@ -227,7 +253,8 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
       // Surname + three syllables (김아름다운): rare, needs context.
       base = strong ? 0.6 : 0.35
     }
-    const extra = evidence.filter((e) => e === 'label' || e === 'header' || e === 'title').length
+    const extra =
+      (evidence & LABEL ? 1 : 0) + (evidence & HEADER ? 1 : 0) + (evidence & TITLE ? 1 : 0)
     return Math.min(0.99, base + (extra > 1 ? 0.05 * (extra - 1) : 0))
   }
 
@@ -258,7 +285,7 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         const g = rules.givenPlausibility(parts.given)
         // A split that stays below minScore with every kind of evidence (김대 + 비: two
         // syllables, an unlikely given syllable) and that no list can raise is dropped here.
-        const strongest = score(parts.surname, parts.given, g, ['label', 'header', 'title'])
+        const strongest = score(parts.surname, parts.given, g, LABEL | HEADER | TITLE)
         const listLift = parts.surname.length + parts.given.length >= 3 || g >= 0.6
         if (strongest < minScore && !listLift) continue
         if (known === NONE) known = []
@@ -270,8 +297,7 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
   }
 
   return function recognize(text, table) {
-    const out: Array<NameCandidate & { runEnd: number; joins: boolean; g: number; given: number }> =
-      []
+    const out: Internal[] = []
     // Hangul words, read by character code: only a word that starts with a surname syllable
     // becomes a string (most words do not, and need no allocation).
     const length = text.length
@@ -300,21 +326,21 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         for (let k = 2; k < word.length && !wordReading; k++)
           wordReading = stop.has(word.slice(0, k)) && particles.has(word.slice(k))
       // The best split: the highest-scoring shape; longer names win ties.
-      let best: (typeof out)[number] | undefined
+      let best: Internal | undefined
       for (const { length, kind, surname, given, g } of viable) {
-        const evidence: NameEvidence[] = []
-        if (kind === 'title' || (kind === 'none' && nextTitle)) evidence.push('title')
-        if (label) evidence.push('label')
-        if (header) evidence.push('header')
-        if (kind === 'particle') evidence.push('particle')
+        let evidence = 0
+        if (kind === 'title' || (kind === 'none' && nextTitle)) evidence |= TITLE
+        if (label) evidence |= LABEL
+        if (header) evidence |= HEADER
+        if (kind === 'particle') evidence |= PARTICLE
         if (
           kind === 'none' &&
           (start === 0 || FIELD_EDGE.test(text[start - 1]!)) &&
           (start + length === text.length || FIELD_EDGE.test(text[start + length]!))
         )
-          evidence.push('field')
-        if (evidence.length === 0) evidence.push('bare')
-        if (wordReading && !evidence.includes('title')) continue
+          evidence |= FIELD
+        if (evidence === 0) evidence = BARE
+        if (wordReading && !(evidence & TITLE)) continue
         const s = score(surname, given, g, evidence)
         if (!best || s > best.score) {
           const rest = word.slice(length)
@@ -323,7 +349,6 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
             start,
             end: start + length,
             score: s,
-            validated: false,
             evidence,
             runEnd,
             joins: JOINING.has(rest),
@@ -339,17 +364,17 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
       if (best) out.push(best)
     }
     // Lists: a confident name raises the plausible names next to it (김철수, 이영희·박민수).
-    const adjacent = (a: (typeof out)[number], b: (typeof out)[number]) => {
+    const adjacent = (a: Internal, b: Internal) => {
       if (b.start - a.runEnd > 8) return false
       const between = text.slice(a.runEnd, b.start)
       return LIST_GAP.test(between) || (a.joins && between === ' ')
     }
-    const raise = (from: (typeof out)[number], to: (typeof out)[number]) => {
+    const raise = (from: Internal, to: Internal) => {
       if (from.score < 0.7) return
       const lifted = to.given >= 2 ? 0.6 + 0.3 * to.g : to.g >= 0.6 ? 0.55 : 0
       if (lifted > to.score) {
         to.score = lifted
-        if (!to.evidence.includes('list')) to.evidence.push('list')
+        to.evidence |= LIST
       }
     }
     // A list of plausible names is itself evidence (김민준, 이서윤, 박지호).
@@ -362,7 +387,7 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
           const lifted = 0.3 + 0.35 * c.g
           if (lifted > c.score) {
             c.score = lifted
-            c.evidence.push('list')
+            c.evidence |= LIST
           }
         }
       i = j
@@ -371,7 +396,17 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
       if (adjacent(out[i - 1]!, out[i]!)) raise(out[i - 1]!, out[i]!)
     for (let i = out.length - 2; i >= 0; i--)
       if (adjacent(out[i]!, out[i + 1]!)) raise(out[i + 1]!, out[i]!)
-    // The internal fields (runEnd, joins, g, given) stay on the objects; callers see NameCandidate.
-    return out.filter((c) => c.score > 0)
+    const found: NameCandidate[] = []
+    for (const c of out)
+      if (c.score > 0)
+        found.push({
+          type: c.type,
+          start: c.start,
+          end: c.end,
+          score: c.score,
+          validated: false,
+          evidence: EVIDENCE.filter(([bit]) => c.evidence & bit).map(([, name]) => name),
+        })
+    return found
   }
 }
