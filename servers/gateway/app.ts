@@ -4,7 +4,7 @@
 // token's streams and sessions.
 import { Hono } from 'hono'
 import { jsonErrorHandler, jsonNotFound } from '../../shared/http/error-handler.ts'
-import type { AuditRecorder } from '../../shared/mcp/guard.ts'
+import type { AuditRecorder } from '../../shared/audit/recorder.ts'
 import type { GatewayPrincipal } from './auth/principal.ts'
 import type { RevocationCheck } from './auth/revocation.ts'
 import { createRevocationWatch } from './auth/revocation-watch.ts'

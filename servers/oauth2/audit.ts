@@ -1,11 +1,7 @@
 // Audit records of the OAuth2 server (LOG-4): who did what with which token id, never the secret or token.
 import type { Context } from 'hono'
 import type { AuditEvent } from '../../shared/audit/index.ts'
-
-/** What the app needs from an audit log (`AuditLog` from shared/audit fits). */
-export interface AuditRecorder {
-  record(event: AuditEvent): Promise<unknown>
-}
+import type { AuditRecorder } from '../../shared/audit/recorder.ts'
 
 /** Event names this server writes. */
 export type OAuth2AuditEvent =

@@ -28,9 +28,7 @@ import {
 import { errorResult } from './result.ts'
 
 /** Where audit records go: `AuditLog` from shared/audit satisfies it. */
-export interface AuditRecorder {
-  record(event: AuditEvent): Promise<unknown>
-}
+export type AuditRecorder = import('../audit/recorder.ts').AuditRecorder
 
 export interface GuardOptions {
   /** Finds PII and secrets in arguments and results. */

@@ -1,7 +1,7 @@
 // Authentication of /mcp (RS-1..RS-6, MCP-A4..A7): the shared bearer middleware with the
 // gateway's challenge, the revocation check after it, and the 403 challenge of a tool scope.
 import type { Context, MiddlewareHandler } from 'hono'
-import type { AuditRecorder } from '../../../shared/mcp/guard.ts'
+import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import {
   bearerAuth,
   bearerChallenge,

@@ -5,7 +5,7 @@
 // answer `no-store`; response streams tracked so a revoked token's streams can be ended.
 import { Hono, type MiddlewareHandler } from 'hono'
 import { decodeUtf8, readBodyBytes, RequestBodyError } from '../../../shared/http/body.ts'
-import type { AuditRecorder } from '../../../shared/mcp/guard.ts'
+import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import { hasScopes, type GatewayPrincipal } from '../auth/principal.ts'
 import type { Catalog } from '../catalog.ts'
 import { insufficientScope, type GatewayEnv } from '../http/auth.ts'
