@@ -9,9 +9,9 @@ import type { GatewayPrincipal } from './auth/principal.ts'
 import type { RevocationCheck } from './auth/revocation.ts'
 import { createRevocationWatch } from './auth/revocation-watch.ts'
 import type { Catalog } from './catalog.ts'
-import { gatewayBearer, revocationGuard, type GatewayEnv } from './http/auth.ts'
+import { gatewayBearer, revokedTokenCheck, type GatewayEnv } from './http/auth.ts'
 import { clientRateLimit } from './http/client-rate-limit.ts'
-import { originGuard } from './http/origin.ts'
+import { originCheck } from './http/origin.ts'
 import type { SessionManager } from './mcp/sessions.ts'
 import { healthRoute } from './routes/health.ts'
 import { mcpRoute } from './routes/mcp.ts'
@@ -80,8 +80,8 @@ export function createApp(config: AppConfig, deps: AppDeps): Hono {
     jsonErrorHandler(deps.onUnexpectedError ? { onUnexpected: deps.onUnexpectedError } : {}),
   )
   app.notFound(jsonNotFound)
-  const guards = [
-    originGuard({ allowedOrigins: config.allowedOrigins, allowedHosts: config.allowedHosts }),
+  const checks = [
+    originCheck({ allowedOrigins: config.allowedOrigins, allowedHosts: config.allowedHosts }),
     gatewayBearer({
       verify: deps.verify,
       requiredScopes: config.requiredScopes,
@@ -94,7 +94,7 @@ export function createApp(config: AppConfig, deps: AppDeps): Hono {
     }),
     ...(deps.revocation
       ? [
-          revocationGuard({
+          revokedTokenCheck({
             check: deps.revocation,
             requiredScopes: config.requiredScopes,
             resourceMetadataUrl: metadataUrl,
@@ -109,7 +109,7 @@ export function createApp(config: AppConfig, deps: AppDeps): Hono {
       sessions: deps.sessions,
       catalog: deps.catalog,
       audit: deps.audit,
-      guards,
+      checks,
       maxBodyBytes: config.limits.maxBodyBytes,
       maxCallsInFlight: config.limits.maxCallsInFlightPerClient,
       resourceMetadataUrl: metadataUrl,

@@ -1,4 +1,4 @@
-// In-memory fixed-window rate limiter per key, with Retry-After seconds (OA-10 brute-force guard).
+// In-memory fixed-window rate limiter per key, with Retry-After seconds (OA-10 brute-force protection).
 //
 // Memory is bounded by `maxKeys`, and the bound never erases a penalty: when the table is full,
 // room is made by dropping an expired window, else the oldest window still under its limit; a

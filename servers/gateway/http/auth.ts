@@ -82,11 +82,11 @@ export interface RevocationMiddlewareOptions {
  * After authentication: a revoked token → 401 `invalid_token` (RS-4, RV-5); a token whose status
  * cannot be learnt (AS down, never seen before) → 503 with Retry-After (fail closed).
  */
-export function revocationGuard(
+export function revokedTokenCheck(
   options: RevocationMiddlewareOptions,
 ): MiddlewareHandler<GatewayEnv> {
   const scope = options.requiredScopes.length > 0 ? options.requiredScopes.join(' ') : undefined
-  return async function revocationMiddleware(c, next) {
+  return async function revokedTokenCheckMiddleware(c, next) {
     const principal = c.get('auth')
     const verdict = await options.check.check(tokenOf(c), principal.jti, principal.exp)
     if (verdict === 'active') return next()

@@ -1,5 +1,5 @@
 // `Cache-Control: no-store` on every answer of a route (RFC 9111 §5.2.2.5): answers of /mcp carry
-// session state and tool results, so no cache may keep one, whoever produced it (our guards, the
+// session state and tool results, so no cache may keep one, whoever produced it (our checks, the
 // route, or the MCP SDK's transport, whose own 400s and SSE answers do not say no-store).
 import type { MiddlewareHandler } from 'hono'
 

@@ -2,12 +2,12 @@
 import { Hono } from 'hono'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { originGuard } from './origin.ts'
+import { originCheck } from './origin.ts'
 
 const app = new Hono()
 app.use(
   '*',
-  originGuard({
+  originCheck({
     allowedOrigins: ['http://localhost:8080', 'https://App.example'],
     allowedHosts: ['localhost:8080', 'gateway:8080'],
   }),
@@ -38,7 +38,7 @@ test('Host must be allowed (DNS rebinding): the header, or the URL when there is
   assert.is((await get({ Host: 'gateway:8080' })).status, 200)
   assert.is((await get({ Host: 'rebound.example:8080' })).status, 403)
   assert.is((await get({}, 'http://127.0.0.1:8080/mcp')).status, 403)
-  assert.throws(() => originGuard({ allowedOrigins: [], allowedHosts: [] }), /allowedHosts/)
+  assert.throws(() => originCheck({ allowedOrigins: [], allowedHosts: [] }), /allowedHosts/)
 })
 
 test.run()

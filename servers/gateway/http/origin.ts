@@ -3,7 +3,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { jsonRpcErrorResponse } from './json-rpc-error.ts'
 
-export interface OriginGuardOptions {
+export interface OriginCheckOptions {
   /** Allowed `Origin` values, `scheme://host[:port]` (compared case-insensitively). */
   allowedOrigins: readonly string[]
   /** Allowed `Host` values, `host[:port]` (compared case-insensitively). */
@@ -15,11 +15,11 @@ export interface OriginGuardOptions {
  * opaque origins are never ours), or when `Host` is missing or not allowed. Requests without an
  * Origin (non-browser clients) pass the Origin check.
  */
-export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
+export function originCheck(options: OriginCheckOptions): MiddlewareHandler {
   const origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()))
   const hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()))
-  if (hosts.size === 0) throw new TypeError('originGuard: allowedHosts must not be empty')
-  return async function originGuardMiddleware(c, next) {
+  if (hosts.size === 0) throw new TypeError('originCheck: allowedHosts must not be empty')
+  return async function originCheckMiddleware(c, next) {
     const origin = c.req.header('origin')
     if (origin !== undefined && !origins.has(origin.toLowerCase()))
       return jsonRpcErrorResponse(403, -32000, 'Forbidden: Origin not allowed')

@@ -21,7 +21,7 @@ export interface McpRouteOptions {
   catalog: Catalog
   audit: AuditRecorder
   /** Middleware run before every method, in order: Origin/Host, bearer, rate limit, revocation. */
-  guards: MiddlewareHandler<GatewayEnv>[]
+  checks: MiddlewareHandler<GatewayEnv>[]
   /** Largest request body, bytes (413 above). */
   maxBodyBytes: number
   /** For the 403 challenge of a tool scope. */
@@ -78,9 +78,9 @@ export function mcpRoute(options: McpRouteOptions): Hono<GatewayEnv> {
   const { sessions, catalog } = options
   const clock = options.clock ?? Date.now
   const app = new Hono<GatewayEnv>()
-  // First, so it covers every answer: the guards' refusals, ours, and the SDK transport's.
+  // First, so it covers every answer: the checks' refusals, ours, and the SDK transport's.
   app.use(MCP_PATH, noStore())
-  for (const guard of options.guards) app.use(MCP_PATH, guard)
+  for (const check of options.checks) app.use(MCP_PATH, check)
 
   /** The response with its stream tracked (revocation ends it; an open stream keeps the session busy). */
   const tracked = (
