@@ -40,7 +40,7 @@ test('reads small bodies with and without Content-Length', async () => {
 test('413 when Content-Length declares more than the limit (nothing read)', async () => {
   const error = await refused(readBodyBytes(post('x', { 'content-length': '20000' }), 16384))
   assert.is(error.status, 413)
-  assert.is(error.code, 'body_too_large')
+  assert.is(error.code, 'ERR_BODY_TOO_LARGE')
 })
 
 test('413 when a chunked body grows past the limit', async () => {

@@ -3,7 +3,11 @@ import { readStreamBounded } from './stream.ts'
 
 /** A body this server will not read: too large, wrong media type, unreadable or not UTF-8. */
 export class RequestBodyError extends Error {
-  readonly code: 'body_too_large' | 'unsupported_media_type' | 'body_unreadable' | 'body_not_utf8'
+  readonly code:
+    | 'ERR_BODY_TOO_LARGE'
+    | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+    | 'ERR_BODY_UNREADABLE'
+    | 'ERR_BODY_NOT_UTF8'
   /** 413, 415 or 400. */
   readonly status: 413 | 415 | 400
 
@@ -11,7 +15,8 @@ export class RequestBodyError extends Error {
     super(message)
     this.name = 'RequestBodyError'
     this.code = code
-    this.status = code === 'body_too_large' ? 413 : code === 'unsupported_media_type' ? 415 : 400
+    this.status =
+      code === 'ERR_BODY_TOO_LARGE' ? 413 : code === 'ERR_UNSUPPORTED_MEDIA_TYPE' ? 415 : 400
   }
 }
 
@@ -19,7 +24,7 @@ export class RequestBodyError extends Error {
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024
 
 const tooLarge = (max: number) =>
-  new RequestBodyError('body_too_large', `request body is larger than ${max} bytes`)
+  new RequestBodyError('ERR_BODY_TOO_LARGE', `request body is larger than ${max} bytes`)
 
 /**
  * Reads the whole body, refusing more than `maxBytes` (413). A declared `Content-Length` over the
@@ -34,13 +39,13 @@ export async function readBodyBytes(
   const declared = request.headers.get('content-length')
   if (declared !== null) {
     if (!/^\d+$/.test(declared))
-      throw new RequestBodyError('body_unreadable', 'invalid Content-Length')
+      throw new RequestBodyError('ERR_BODY_UNREADABLE', 'invalid Content-Length')
     if (Number(declared) > maxBytes) throw tooLarge(maxBytes)
     let buffer: ArrayBuffer
     try {
       buffer = await request.arrayBuffer()
     } catch {
-      throw new RequestBodyError('body_unreadable', 'request body could not be read')
+      throw new RequestBodyError('ERR_BODY_UNREADABLE', 'request body could not be read')
     }
     if (buffer.byteLength > maxBytes) throw tooLarge(maxBytes)
     return new Uint8Array(buffer)
@@ -49,7 +54,7 @@ export async function readBodyBytes(
   try {
     bytes = await readStreamBounded(request.body, maxBytes)
   } catch {
-    throw new RequestBodyError('body_unreadable', 'request body could not be read')
+    throw new RequestBodyError('ERR_BODY_UNREADABLE', 'request body could not be read')
   }
   if (bytes === undefined) throw tooLarge(maxBytes)
   return bytes
@@ -62,7 +67,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes)
   } catch {
-    throw new RequestBodyError('body_not_utf8', 'request body is not valid UTF-8')
+    throw new RequestBodyError('ERR_BODY_NOT_UTF8', 'request body is not valid UTF-8')
   }
 }
 
@@ -103,10 +108,10 @@ export function parseMediaType(header: string | null): MediaType | undefined {
 export function requireMediaType(request: Request, expected: string): void {
   const media = parseMediaType(request.headers.get('content-type'))
   if (media === undefined || media.type !== expected) {
-    throw new RequestBodyError('unsupported_media_type', `Content-Type must be ${expected}`)
+    throw new RequestBodyError('ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${expected}`)
   }
   const charset = media.params.charset?.toLowerCase()
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new RequestBodyError('unsupported_media_type', 'only the UTF-8 charset is accepted')
+    throw new RequestBodyError('ERR_UNSUPPORTED_MEDIA_TYPE', 'only the UTF-8 charset is accepted')
   }
 }

@@ -15,7 +15,7 @@ function app() {
     throw new OAuthError('invalid_scope', 'nope')
   })
   a.get('/body', () => {
-    throw new RequestBodyError('body_too_large', 'too big')
+    throw new RequestBodyError('ERR_BODY_TOO_LARGE', 'too big')
   })
   a.get('/crash', () => {
     throw new Error('secret detail at /srv/app.ts:12')

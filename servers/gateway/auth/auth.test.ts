@@ -122,6 +122,10 @@ test('introspection failures are IntrospectionUnavailableError (network, 401, 5x
   await rejects(make(async () => new Response('', { status: 503 }))('t'), /HTTP 503/)
   await rejects(make(async () => new Response('nope'))('t'), /not JSON/)
   await rejects(make(async () => Response.json({ active: 'yes' }))('t'), /boolean/)
+  await rejects(
+    make(async () => new Response('', { status: 500 }))('t'),
+    (e: unknown) => (e as IntrospectionUnavailableError).code === 'ERR_INTROSPECTION_UNAVAILABLE',
+  )
 })
 
 test('introspection answers are read bounded: an oversized active answer is unavailable, not active', async () => {

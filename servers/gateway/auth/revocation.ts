@@ -24,7 +24,7 @@ export type TokenStatus = 'active' | 'inactive'
 
 /** The AS could not give an answer (network, timeout, 5xx, or it refused our client). */
 export class IntrospectionUnavailableError extends Error {
-  readonly code = 'introspection_unavailable'
+  readonly code = 'ERR_INTROSPECTION_UNAVAILABLE'
   constructor(message: string) {
     super(message)
     this.name = 'IntrospectionUnavailableError'
