@@ -113,6 +113,16 @@ test('production refuses a missing key and missing introspection credentials, al
   assert.match(problems[1]!, /set GATEWAY_CLIENT_ID and GATEWAY_CLIENT_SECRET/)
 })
 
+test('an unreadable JWT_SECRET_FILE is its own problem, not also "production needs the token key"', () => {
+  const problems = problemsOf({
+    JWT_SECRET_FILE: '/run/secrets/missing',
+    GATEWAY_REVOCATION_CHECK: 'off',
+    OAUTH2_ISSUER: 'https://auth.example',
+    GATEWAY_PUBLIC_URL: 'https://mcp.example',
+  })
+  assert.equal(problems, ['JWT_SECRET_FILE: cannot read /run/secrets/missing (ENOENT)'])
+})
+
 test('production with a secret, client credentials and https works; HOST defaults to 0.0.0.0', () => {
   files['/run/secrets/gw'] = 'gateway-client-secret'
   const config = read({

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, parseGatewayFile, type GatewayFile, type Limits } from 
 import {
   booleanFlag,
   envReader,
+  type EnvReader,
   httpUrl,
   intInRange,
   JWT_ALG_SCHEMA,
@@ -166,6 +167,24 @@ const ORIGIN = /^https?:\/\/[^/?#\s]+$/i
 /** `host[:port]` of an allowed Host header. */
 const HOST = /^[a-z0-9.\-[\]:]+$/i
 
+/** What every reader below shares: the environment, its schema reader, one problems collector. */
+interface Reading extends EnvReader<typeof Schemas> {
+  env: Env
+  sources: ConfigSources
+  problems: ProblemList
+  /** NAME or NAME_FILE; `failed` when reading it raised a problem (already recorded). */
+  secret(name: string): { value: string | undefined; failed: boolean }
+}
+
+/** Where the authorization server is and whether plain http: may reach it. */
+interface AuthServer {
+  issuer: string
+  oauth2Url: string
+  allowHttp: boolean
+  /** True for an http: URL off loopback that OAUTH2_ALLOW_HTTP does not allow. */
+  insecure(url: string): boolean
+}
+
 /**
  * Reads the configuration. Every problem is collected and thrown together as one ConfigError.
  * Production refuses: a missing or short HS256 secret, a revocation check without client
@@ -173,162 +192,203 @@ const HOST = /^[a-z0-9.\-[\]:]+$/i
  */
 export function readGatewayConfig(env: Env, sources: ConfigSources): GatewayConfig {
   const problems = new ProblemList()
-  const { raw, parse } = envReader(env, Schemas, problems)
-  const secret = (name: string) => problems.collect(() => sources.readSecret(env, name))
-
-  const givenMode = parse('MCP_DOCKER_ENV')
-  const mode: Mode = givenMode ?? 'production'
-  const strict =
-    mode === 'production' && (givenMode !== undefined || raw('MCP_DOCKER_ENV') === undefined)
-  const port = parse('PORT') ?? DEFAULT_PORT
-  const publicUrl = parse('GATEWAY_PUBLIC_URL') ?? `http://localhost:${port || DEFAULT_PORT}`
-  const issuer = parse('OAUTH2_ISSUER') ?? DEFAULT_ISSUER
-  const oauth2Url = parse('OAUTH2_URL') ?? issuer
-  const allowFlag = parse('OAUTH2_ALLOW_HTTP')
-  const allowHttp = allowFlag ?? mode === 'development'
-  const insecure = (url: string) => {
-    const parsed = new URL(url)
-    return parsed.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp
+  const r: Reading = {
+    ...envReader(env, Schemas, problems),
+    env,
+    sources,
+    problems,
+    secret: (name) => problems.attempt(() => sources.readSecret(env, name)),
   }
-
-  // Token verification (JW-6): HS256 with the shared secret, or ES256 with the AS's JWKS.
-  const jwksUrl = parse('OAUTH2_JWKS_URL')
-  const alg = parse('JWT_ALG') ?? (jwksUrl !== undefined ? 'ES256' : 'HS256')
-  let verification: VerificationConfig | undefined
-  if (alg === 'HS256') {
-    const before = problems.size
-    const jwtSecret = secret('JWT_SECRET')
-    if (
-      jwtSecret !== undefined &&
-      new TextEncoder().encode(jwtSecret).byteLength < MIN_SECRET_BYTES
-    ) {
-      problems.add(
-        `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2): use the OAuth2 server's signing secret`,
-      )
-    } else if (jwtSecret === undefined && strict && problems.size === before) {
-      problems.add(
-        'production needs the token key: set JWT_SECRET or JWT_SECRET_FILE (the OAuth2 server’s HS256 secret), or OAUTH2_JWKS_URL for ES256',
-      )
-    }
-    if (jwksUrl !== undefined)
-      problems.add('OAUTH2_JWKS_URL is for JWT_ALG=ES256; HS256 uses JWT_SECRET')
-    verification = { alg: 'HS256', secret: jwtSecret }
-  } else {
-    const url = jwksUrl ?? `${oauth2Url}/.well-known/jwks.json`
-    if (raw('JWT_SECRET') !== undefined || raw('JWT_SECRET_FILE') !== undefined)
-      problems.add('JWT_SECRET is for HS256; with ES256 the gateway needs no secret (unset it)')
-    if (insecure(url))
-      problems.add(
-        `the JWKS URL ${url} uses http: off loopback; use https or set OAUTH2_ALLOW_HTTP=true for a private network`,
-      )
-    verification = { alg: 'ES256', jwksUrl: url }
-  }
-
-  // Revocation (RV-5): introspection as the gateway's own client, with a short cache.
-  const revocation = parse('GATEWAY_REVOCATION_CHECK') ?? 'introspect'
-  let introspection: IntrospectionConfig | undefined
-  const limitsProblemsStart = problems.size
-  const file = readFile(raw('GATEWAY_CONFIG_FILE'), sources, problems)
-  const limits: Limits = { ...DEFAULT_LIMITS, ...file?.limits }
-  // A smaller global cap lowers the default per-client cap with it.
-  if (file?.limits?.maxSessionsPerClient === undefined)
-    limits.maxSessionsPerClient = Math.min(limits.maxSessionsPerClient, limits.maxSessions)
-  const fileRead = problems.size === limitsProblemsStart
-  if (fileRead && limits.maxCallSeconds < limits.callTimeoutSeconds)
-    problems.add(
-      'GATEWAY_CONFIG_FILE: limits.maxCallSeconds must be at least limits.callTimeoutSeconds',
-    )
-  if (fileRead && limits.maxSessionsPerClient > limits.maxSessions)
-    problems.add(
-      'GATEWAY_CONFIG_FILE: limits.maxSessionsPerClient must be at most limits.maxSessions (keep it well below, so one client cannot take every session)',
-    )
-  if (revocation === 'introspect') {
-    const credentials = clientCredentials(raw, secret)
-    let clientId = credentials.clientId
-    let clientSecret = credentials.clientSecret
-    if (clientId === undefined && clientSecret === undefined && mode === 'development') {
-      clientId = DEMO_CLIENT.id
-      clientSecret = DEMO_CLIENT.secret
-    }
-    if (clientSecret !== undefined && clientId === undefined)
-      problems.add(`${credentials.secretName} is set but ${credentials.idName} is not`)
-    else if (clientId !== undefined && clientSecret === undefined && !credentials.secretFailed)
-      problems.add(
-        `${credentials.idName} is set but ${credentials.secretName} (or its _FILE) is not`,
-      )
-    else if (clientId === undefined && strict)
-      problems.add(
-        'production checks revocation by introspection: set GATEWAY_CLIENT_ID and GATEWAY_CLIENT_SECRET (or _FILE), or GATEWAY_REVOCATION_CHECK=off',
-      )
-    const url = `${oauth2Url}/oauth2/introspect`
-    if (insecure(url))
-      problems.add(
-        `OAUTH2_URL ${oauth2Url} uses http: off loopback (the client secret would travel in clear); use https or set OAUTH2_ALLOW_HTTP=true for a private network`,
-      )
-    if (clientId !== undefined && clientSecret !== undefined)
-      introspection = { url, clientId, clientSecret, cacheMs: limits.revocationCacheSeconds * 1000 }
-  }
-
+  const { mode, strict } = readMode(r)
+  const port = r.parse('PORT') ?? DEFAULT_PORT
+  const publicUrl = r.parse('GATEWAY_PUBLIC_URL') ?? `http://localhost:${port || DEFAULT_PORT}`
+  const as = readAuthServer(r, mode)
+  const verification = readVerification(r, as, strict)
+  const revocation = r.parse('GATEWAY_REVOCATION_CHECK') ?? 'introspect'
+  const file = readFile(r.raw('GATEWAY_CONFIG_FILE'), sources, problems)
+  const limits = readLimits(file, problems)
+  const introspection =
+    revocation === 'introspect' ? readIntrospection(r, as, mode, strict, limits) : undefined
   const allowedOrigins = listOf(
-    raw('GATEWAY_ALLOWED_ORIGINS'),
+    r.raw('GATEWAY_ALLOWED_ORIGINS'),
     'GATEWAY_ALLOWED_ORIGINS',
     ORIGIN,
     problems,
   )
-  const allowedHosts = listOf(raw('GATEWAY_ALLOWED_HOSTS'), 'GATEWAY_ALLOWED_HOSTS', HOST, problems)
+  const allowedHosts = listOf(
+    r.raw('GATEWAY_ALLOWED_HOSTS'),
+    'GATEWAY_ALLOWED_HOSTS',
+    HOST,
+    problems,
+  )
   const servers = resolveServers(file, sources, env, limits, problems)
   problems.throwIfAny()
 
-  const resource = `${publicUrl}/mcp`
-  const loopbackForms = (url: string, extraPort?: number) => {
-    const parsed = new URL(url)
-    const ports = new Set([parsed.port, ...(extraPort ? [String(extraPort)] : [])])
-    const hosts = isLoopback(parsed.hostname) ? [...LOOPBACK_HOSTS] : [parsed.hostname]
-    return { parsed, ports: [...ports], hosts }
-  }
-  const { parsed, ports, hosts } = loopbackForms(publicUrl, port)
-  const origins = new Set<string>()
-  const hostHeaders = new Set<string>()
-  for (const host of hosts)
-    for (const p of ports) {
-      origins.add(`${parsed.protocol}//${host}${p ? `:${p}` : ''}`)
-      hostHeaders.add(`${host}${p ? `:${p}` : ''}`.toLowerCase())
-    }
-  // Local clients reach the listening port on loopback whatever the public URL says.
-  for (const host of LOOPBACK_HOSTS)
-    if (port) {
-      origins.add(`http://${host}:${port}`)
-      hostHeaders.add(`${host}:${port}`)
-    }
-  for (const origin of allowedOrigins) origins.add(origin.replace(/\/+$/, '').toLowerCase())
-  for (const host of allowedHosts) hostHeaders.add(host.toLowerCase())
-
+  const allowed = originsAndHosts(publicUrl, port, allowedOrigins, allowedHosts)
   return {
     mode,
     port,
-    host: raw('HOST') ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    host: r.raw('HOST') ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1'),
     publicUrl,
-    resource,
-    issuer,
-    oauth2Url,
-    verification: verification!,
+    resource: `${publicUrl}/mcp`,
+    issuer: as.issuer,
+    oauth2Url: as.oauth2Url,
+    verification,
     introspection,
-    allowedOrigins: [...origins],
-    allowedHosts: [...hostHeaders],
-    allowHttp,
-    devDir: raw('MCP_DOCKER_DEV_DIR') ?? '.dev',
-    configFile: raw('GATEWAY_CONFIG_FILE'),
+    allowedOrigins: allowed.origins,
+    allowedHosts: allowed.hosts,
+    allowHttp: as.allowHttp,
+    devDir: r.raw('MCP_DOCKER_DEV_DIR') ?? '.dev',
+    configFile: r.raw('GATEWAY_CONFIG_FILE'),
     requiredScopes: [...(file?.requiredScopes ?? DEFAULT_REQUIRED_SCOPES)],
     servers: servers!,
     limits,
   }
 }
 
+/**
+ * MCP_DOCKER_ENV; default production. `strict`: production checks apply (production given, or
+ * nothing given; an invalid value already is a problem).
+ */
+function readMode(r: Reading): { mode: Mode; strict: boolean } {
+  const given = r.parse('MCP_DOCKER_ENV')
+  const mode: Mode = given ?? 'production'
+  const strict =
+    mode === 'production' && (given !== undefined || r.raw('MCP_DOCKER_ENV') === undefined)
+  return { mode, strict }
+}
+
+/** OAUTH2_ISSUER, OAUTH2_URL (default the issuer) and OAUTH2_ALLOW_HTTP (default: development). */
+function readAuthServer(r: Reading, mode: Mode): AuthServer {
+  const issuer = r.parse('OAUTH2_ISSUER') ?? DEFAULT_ISSUER
+  const oauth2Url = r.parse('OAUTH2_URL') ?? issuer
+  const allowHttp = r.parse('OAUTH2_ALLOW_HTTP') ?? mode === 'development'
+  const insecure = (url: string) => {
+    const parsed = new URL(url)
+    return parsed.protocol === 'http:' && !isLoopback(parsed.hostname) && !allowHttp
+  }
+  return { issuer, oauth2Url, allowHttp, insecure }
+}
+
+/** Token verification (JW-6): HS256 with the shared secret, or ES256 with the AS's JWKS. */
+function readVerification(r: Reading, as: AuthServer, strict: boolean): VerificationConfig {
+  const jwksUrl = r.parse('OAUTH2_JWKS_URL')
+  const alg = r.parse('JWT_ALG') ?? (jwksUrl !== undefined ? 'ES256' : 'HS256')
+  if (alg === 'HS256') {
+    const jwtSecret = r.secret('JWT_SECRET')
+    if (
+      jwtSecret.value !== undefined &&
+      new TextEncoder().encode(jwtSecret.value).byteLength < MIN_SECRET_BYTES
+    ) {
+      r.problems.add(
+        `JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (RFC 7518 §3.2): use the OAuth2 server's signing secret`,
+      )
+    } else if (jwtSecret.value === undefined && strict && !jwtSecret.failed) {
+      r.problems.add(
+        'production needs the token key: set JWT_SECRET or JWT_SECRET_FILE (the OAuth2 server’s HS256 secret), or OAUTH2_JWKS_URL for ES256',
+      )
+    }
+    if (jwksUrl !== undefined)
+      r.problems.add('OAUTH2_JWKS_URL is for JWT_ALG=ES256; HS256 uses JWT_SECRET')
+    return { alg: 'HS256', secret: jwtSecret.value }
+  }
+  const url = jwksUrl ?? `${as.oauth2Url}/.well-known/jwks.json`
+  if (r.raw('JWT_SECRET') !== undefined || r.raw('JWT_SECRET_FILE') !== undefined)
+    r.problems.add('JWT_SECRET is for HS256; with ES256 the gateway needs no secret (unset it)')
+  if (as.insecure(url))
+    r.problems.add(
+      `the JWKS URL ${url} uses http: off loopback; use https or set OAUTH2_ALLOW_HTTP=true for a private network`,
+    )
+  return { alg: 'ES256', jwksUrl: url }
+}
+
+/** The file's limits over the defaults, checked against each other. */
+function readLimits(file: GatewayFile | undefined, problems: ProblemList): Limits {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...file?.limits }
+  // A smaller global cap lowers the default per-client cap with it.
+  if (file?.limits?.maxSessionsPerClient === undefined)
+    limits.maxSessionsPerClient = Math.min(limits.maxSessionsPerClient, limits.maxSessions)
+  // No file (or one refused already): the defaults, which agree with each other.
+  if (file === undefined) return limits
+  if (limits.maxCallSeconds < limits.callTimeoutSeconds)
+    problems.add(
+      'GATEWAY_CONFIG_FILE: limits.maxCallSeconds must be at least limits.callTimeoutSeconds',
+    )
+  if (limits.maxSessionsPerClient > limits.maxSessions)
+    problems.add(
+      'GATEWAY_CONFIG_FILE: limits.maxSessionsPerClient must be at most limits.maxSessions (keep it well below, so one client cannot take every session)',
+    )
+  return limits
+}
+
+/** Revocation (RV-5): introspection as the gateway's own client, with a short cache. */
+function readIntrospection(
+  r: Reading,
+  as: AuthServer,
+  mode: Mode,
+  strict: boolean,
+  limits: Limits,
+): IntrospectionConfig | undefined {
+  const credentials = clientCredentials(r)
+  let clientId = credentials.clientId
+  let clientSecret = credentials.clientSecret
+  if (clientId === undefined && clientSecret === undefined && mode === 'development') {
+    clientId = DEMO_CLIENT.id
+    clientSecret = DEMO_CLIENT.secret
+  }
+  if (clientSecret !== undefined && clientId === undefined)
+    r.problems.add(`${credentials.secretName} is set but ${credentials.idName} is not`)
+  else if (clientId !== undefined && clientSecret === undefined && !credentials.secretFailed)
+    r.problems.add(
+      `${credentials.idName} is set but ${credentials.secretName} (or its _FILE) is not`,
+    )
+  else if (clientId === undefined && strict)
+    r.problems.add(
+      'production checks revocation by introspection: set GATEWAY_CLIENT_ID and GATEWAY_CLIENT_SECRET (or _FILE), or GATEWAY_REVOCATION_CHECK=off',
+    )
+  const url = `${as.oauth2Url}/oauth2/introspect`
+  if (as.insecure(url))
+    r.problems.add(
+      `OAUTH2_URL ${as.oauth2Url} uses http: off loopback (the client secret would travel in clear); use https or set OAUTH2_ALLOW_HTTP=true for a private network`,
+    )
+  if (clientId === undefined || clientSecret === undefined) return undefined
+  return { url, clientId, clientSecret, cacheMs: limits.revocationCacheSeconds * 1000 }
+}
+
+/**
+ * The `Origin` and `Host` values accepted (MCP-T2): the public URL's (every loopback name when it
+ * is on loopback), the listening port on loopback, and the configured extras.
+ */
+function originsAndHosts(
+  publicUrl: string,
+  port: number,
+  allowedOrigins: readonly string[],
+  allowedHosts: readonly string[],
+): { origins: string[]; hosts: string[] } {
+  const parsed = new URL(publicUrl)
+  const ports = [...new Set([parsed.port, ...(port ? [String(port)] : [])])]
+  const names = isLoopback(parsed.hostname) ? [...LOOPBACK_HOSTS] : [parsed.hostname]
+  const origins = new Set<string>()
+  const hosts = new Set<string>()
+  for (const name of names)
+    for (const p of ports) {
+      origins.add(`${parsed.protocol}//${name}${p ? `:${p}` : ''}`)
+      hosts.add(`${name}${p ? `:${p}` : ''}`.toLowerCase())
+    }
+  // Local clients reach the listening port on loopback whatever the public URL says.
+  for (const name of LOOPBACK_HOSTS)
+    if (port) {
+      origins.add(`http://${name}:${port}`)
+      hosts.add(`${name}:${port}`)
+    }
+  for (const origin of allowedOrigins) origins.add(origin.replace(/\/+$/, '').toLowerCase())
+  for (const host of allowedHosts) hosts.add(host.toLowerCase())
+  return { origins: [...origins], hosts: [...hosts] }
+}
+
 /** GATEWAY_CLIENT_ID/SECRET, or OAUTH2_CLIENT_ID/SECRET (what compose gives the gateway container). */
-function clientCredentials(
-  raw: (name: string) => string | undefined,
-  secret: (name: string) => string | undefined,
-) {
+function clientCredentials(r: Reading) {
+  const { raw } = r
   const gateway =
     raw('GATEWAY_CLIENT_ID') !== undefined ||
     raw('GATEWAY_CLIENT_SECRET') !== undefined ||
@@ -337,7 +397,7 @@ function clientCredentials(
   const idName = `${prefix}_CLIENT_ID`
   const secretName = `${prefix}_CLIENT_SECRET`
   const hadSecret = raw(secretName) !== undefined || raw(`${secretName}_FILE`) !== undefined
-  const clientSecret = secret(secretName)
+  const clientSecret = r.secret(secretName).value
   return {
     clientId: raw(idName),
     clientSecret,

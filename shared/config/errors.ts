@@ -22,12 +22,17 @@ export class ProblemList {
 
   /** Runs `read`, recording a thrown ConfigError's problems (or message) instead of failing fast. */
   collect<T>(read: () => T): T | undefined {
+    return this.attempt(read).value
+  }
+
+  /** `collect`, also saying whether `read` failed (its problems are then recorded). */
+  attempt<T>(read: () => T): { value: T | undefined; failed: boolean } {
     try {
-      return read()
+      return { value: read(), failed: false }
     } catch (error) {
       if (error instanceof ConfigError) this.#problems.push(...error.problems)
       else this.#problems.push(error instanceof Error ? error.message : String(error))
-      return undefined
+      return { value: undefined, failed: true }
     }
   }
 
