@@ -5,6 +5,7 @@ import type { Discovery, TokenAuthMethod } from './discovery.ts'
 import { asConnectError, ConnectError } from './errors.ts'
 import { fetchJson, type Fetch } from './http.ts'
 import { encodeBasicCredentials } from '../../shared/http/client-auth.ts'
+import { DESCRIPTION_CHARS } from '../../shared/http/oauth-error.ts'
 
 /** A registered client's credentials (OAUTH2_CLIENT_ID / OAUTH2_CLIENT_SECRET). */
 export interface ClientCredentials {
@@ -43,7 +44,7 @@ export interface RequestOptions {
 /** RFC 6749 §5.2 text fields are %x20-21 / %x23-5B / %x5D-7E; anything else is dropped (OA-16). */
 function safeText(value: unknown, max = 200): string | undefined {
   if (typeof value !== 'string') return undefined
-  const text = value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '').slice(0, max)
+  const text = value.replace(DESCRIPTION_CHARS, '').slice(0, max)
   return text === '' ? undefined : text
 }
 

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../shared/audit/index.ts'
 import type { RegisteredClient } from '../../shared/clients/registry.ts'
 import { hashClientSecret } from '../../shared/clients/secret.ts'
 import { createClientStore } from '../../shared/clients/store.ts'
+import { encodeBasicCredentials } from '../../shared/http/client-auth.ts'
 import { hs256Key, type SigningKey } from '../../shared/jwt/keys.ts'
 import { createApp } from './app.ts'
 import type { AppConfig, AppDeps } from './context.ts'
@@ -63,8 +64,7 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     },
   )
 
-  const basic = (id: string, secret: string) =>
-    `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}`
+  const basic = encodeBasicCredentials
 
   /** POST a form to `path`; `auth` is [id, secret] for Basic, or undefined. */
   const post = (

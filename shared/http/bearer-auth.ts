@@ -1,5 +1,6 @@
 // Bearer token middleware for resource servers (RFC 6750 §2.1, §3, §3.1; RS-1..RS-6; RFC 9728 §5.1).
 import type { Context, MiddlewareHandler } from 'hono'
+import { safeDescription } from './oauth-error.ts'
 
 /** What a verified token must tell the middleware: at least the scopes it grants. */
 export interface BearerPrincipal {
@@ -53,8 +54,6 @@ export interface BearerAuthOptions<P extends BearerPrincipal> {
 /** RS-1: `credentials = "Bearer" 1*SP b64token`; the scheme is case-insensitive (RFC 9110 §11.1). */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
 const BEARER_SCHEME = /^Bearer(?: |$)/i
-/** RFC 6750 §3: error_description uses %x20-21 / %x23-5B / %x5D-7E. */
-const UNSAFE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g
 
 /** True when the URL's query carries `access_token` (cheap test first: this is the hot path). */
 function hasQueryToken(url: string): boolean {
@@ -73,7 +72,7 @@ export function bearerChallenge(params: {
 }): string {
   const parts: string[] = []
   const add = (name: string, value: string | undefined) => {
-    if (value !== undefined) parts.push(`${name}="${value.replace(UNSAFE, '?').replace(/"/g, '')}"`)
+    if (value !== undefined) parts.push(`${name}="${safeDescription(value).replace(/"/g, '')}"`)
   }
   add('realm', params.realm)
   add('error', params.error)
@@ -116,7 +115,7 @@ export function bearerAuth<P extends BearerPrincipal>(
       resourceMetadataUrl,
     })
     const body = rejection.error
-      ? { error: rejection.error, error_description: rejection.description.replace(UNSAFE, '?') }
+      ? { error: rejection.error, error_description: safeDescription(rejection.description) }
       : { error_description: rejection.description }
     return new Response(JSON.stringify(body), {
       status: rejection.status,

@@ -26,8 +26,11 @@ export interface OAuthErrorOptions {
   headers?: Record<string, string>
 }
 
-/** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (OA-16). */
-const DESCRIPTION_CHARS = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g
+/**
+ * RFC 6749 §5.2 / RFC 6750 §3: `error` and `error_description` are limited to %x20-21 / %x23-5B /
+ * %x5D-7E (OA-16); this matches every other character (global: for `replace`).
+ */
+export const DESCRIPTION_CHARS = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g
 
 /** Makes `text` a legal `error_description`: disallowed characters become `?` (OA-16). */
 export function safeDescription(text: string): string {
