@@ -39,6 +39,13 @@ function appWith(options: { resourceMetadataUrl?: string } = {}) {
   return { app, rejections }
 }
 
+test('required scopes must be RFC 6749 §3.3 scope tokens (checked at construction)', () => {
+  const verify = async () => ({ scopes: [] })
+  for (const bad of ['', 'a b', 'a"b', 'a\\b', 'é'])
+    assert.throws(() => bearerAuth({ verify, requiredScopes: [bad] }), /bad scope/, bad)
+  bearerAuth({ verify, requiredScopes: ['mcp.access', 'a:b/c!'] })
+})
+
 test('RS-1: a valid Bearer token with the scope passes and sets c.get("auth")', async () => {
   const { app } = appWith()
   const res = await app.request('/r', { headers: { Authorization: 'Bearer good' } })

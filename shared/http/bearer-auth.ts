@@ -1,5 +1,6 @@
 // Bearer token middleware for resource servers (RFC 6750 §2.1, §3, §3.1; RS-1..RS-6; RFC 9728 §5.1).
 import type { Context, MiddlewareHandler } from 'hono'
+import { isScopeToken } from '../jwt/claims.ts'
 import { safeDescription } from './oauth-error.ts'
 
 /** What a verified token must tell the middleware: at least the scopes it grants. */
@@ -98,8 +99,7 @@ export function bearerAuth<P extends BearerPrincipal>(
   const realm = options.realm ?? 'mcp-docker'
   const required = [...(options.requiredScopes ?? [])]
   for (const scope of required) {
-    if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))
-      throw new TypeError(`bearerAuth: bad scope ${scope}`)
+    if (!isScopeToken(scope)) throw new TypeError(`bearerAuth: bad scope ${scope}`)
   }
   const scope = required.length > 0 ? required.join(' ') : undefined
   const resourceMetadataUrl = options.resourceMetadataUrl
