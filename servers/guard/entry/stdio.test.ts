@@ -94,4 +94,34 @@ test('SIGKILL to the guard: the child (ignores end of input and SIGTERM) and its
   }
 })
 
+test('the wrapped child gets none of the guard-only variables (audit socket, audit key)', async () => {
+  const printer = join(dir, 'env-printer.mjs')
+  writeFileSync(
+    printer,
+    `process.stderr.write('vars ' + Object.keys(process.env).filter((k) => /^(AUDIT|FERNET|SECURITY)_/.test(k)).sort().join(',') + ' end\\n')
+setTimeout(() => {}, 200)
+`,
+  )
+  const guard = spawn(
+    process.execPath,
+    [await bundlePath('guard'), '--', process.execPath, printer],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AUDIT_COLLECTOR_SOCKET: join(dir, 'no-collector.sock'),
+        AUDIT_KEY: 'ab'.repeat(32),
+        AUDIT_LOG_FILE: '',
+        AUDIT_CHECKPOINT_SECONDS: '0',
+      },
+      cwd: dir,
+    },
+  )
+  let stderr = ''
+  guard.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const [, vars] = await until(() => stderr, /vars (\S*) end/, "the child's variables")
+  guard.kill('SIGKILL')
+  // AUDIT_CHECKPOINT_SECONDS is not guard-only: it shows that the filter is by name.
+  assert.is(vars, 'AUDIT_CHECKPOINT_SECONDS')
+})
+
 test.run()

@@ -16,8 +16,21 @@ const GRACE_MS = 500
 const TERM_MS = 400
 /** Longest wait for the audit log and the last answers to be written before exiting. */
 const FLUSH_MS = 750
-/** Variables the guard reads itself and keeps from the child (keys, its audit file, its policy). */
-const GUARD_ONLY_VARS = ['SECURITY_POLICY_FILE', 'FERNET_KEY', 'FERNET_KEY_FILE', 'AUDIT_LOG_FILE']
+/**
+ * Variables the guard reads itself and keeps from the child (keys, its audit file, its policy,
+ * the audit collector's socket: the wrapped third-party server must not write into the chain).
+ */
+const GUARD_ONLY_VARS = [
+  'SECURITY_POLICY_FILE',
+  'FERNET_KEY',
+  'FERNET_KEY_FILE',
+  'AUDIT_LOG_FILE',
+  'AUDIT_COLLECTOR_SOCKET',
+  'AUDIT_KEY',
+  'AUDIT_KEY_FILE',
+  'AUDIT_SIGNING_KEY',
+  'AUDIT_SIGNING_KEY_FILE',
+]
 
 const log = (line: string) => void process.stderr.write(`${line}\n`)
 
