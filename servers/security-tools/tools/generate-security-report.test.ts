@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import type { AuditEvent } from '../../../shared/audit/record.ts'
 import { textOf } from '../../../shared/mcp/result.ts'
 import { NO_AUDIT_FILE_MESSAGE } from '../audit-reader.ts'
 import { createAuditFileReader } from '../../../shared/node/audit-file-reader.ts'
@@ -17,6 +18,7 @@ interface Out {
   since?: string
   timeRange: { from: string; to: string } | null
   records: number
+  events: number
   complete: boolean
   invalidLines: number
   eventsByType: Record<string, number>
@@ -170,6 +172,31 @@ it('client ids and tool names holding PII are masked in the report', async ({ di
   const { result, out } = await report(path, {}, { results: { default: 'allow' } })
   assert.equal(out.topClients, [{ clientId: '[EMAIL]', events: 1 }])
   assert.not.ok(JSON.stringify(result).includes('kim.chulsoo@example.com'))
+})
+
+it('an aggregated record counts as its `count` events (refusals, clients, outcomes)', async ({
+  dir,
+}) => {
+  const path = join(dir, 'flood.log')
+  const refused = { event: 'token_rejected', client_id: 'attacker', outcome: 'denied' } as const
+  // The file log aggregates: the first refusal at once, the other 6 as one record with count 6.
+  await writeAuditFixture(path, {
+    events: [{ event: 'tool_call', tool: 'echo', client_id: 'agent-1', outcome: 'ok' }].concat(
+      Array.from({ length: 7 }, () => refused),
+    ) as AuditEvent[],
+  })
+  const lines = (await readFile(path, 'utf8')).trim().split('\n')
+  assert.is(lines.length, 3, 'one aggregated record')
+  const { result, out } = await report(path, {}, { results: { default: 'allow' } })
+  assert.equal([out.records, out.events], [3, 8])
+  assert.equal(out.eventsByType, { token_rejected: 7, tool_call: 1 })
+  assert.equal(out.outcomes, { denied: 7, ok: 1 })
+  assert.is(out.denied, 7)
+  assert.equal(out.topClients, [
+    { clientId: 'attacker', events: 7 },
+    { clientId: 'agent-1', events: 1 },
+  ])
+  assert.match(textOf(result), /3 record\(s\), 8 event\(s\)/)
 })
 
 it('no AUDIT_LOG_FILE: says there is nothing to report and why (not an error)', async () => {

@@ -11,7 +11,7 @@ import {
   NO_AUDIT_FILE_MESSAGE,
   type AuditChainStatus,
 } from '../audit-reader.ts'
-import { increment, sortedKeys } from '../counts.ts'
+import { eventCount, increment, sortedKeys } from '../counts.ts'
 import type { SecurityToolsDeps } from '../deps.ts'
 import { parseInstant, SinceSchema } from '../iso-time.ts'
 
@@ -54,6 +54,10 @@ const Output = v.strictObject({
   since: v.optional(v.string()),
   timeRange: v.nullable(v.strictObject({ from: v.string(), to: v.string() })),
   records: v.pipe(v.number(), v.description('Records summarised.')),
+  events: v.pipe(
+    v.number(),
+    v.description('Events those records stand for: an aggregated record counts `count` events.'),
+  ),
   complete: v.pipe(
     v.boolean(),
     v.description(`False when older records in range were left out (over ${MAX_REPORT_RECORDS}).`),
@@ -101,11 +105,15 @@ export function summarise(
   const clients = new Map<string, number>()
   let recordsWithPii = 0
   let anonymousEvents = 0
+  let events = 0
   for (const record of records) {
-    increment(eventsByType, record.event)
-    increment(outcomes, record.outcome)
-    if (record.event === 'tool_call' && record.tool) increment(toolCalls, record.tool)
-    if (record.action) increment(policyActions, record.action)
+    // An aggregated record (refusals, docs/audit.md "Retention and floods") stands for `count`.
+    const n = eventCount(record)
+    events += n
+    increment(eventsByType, record.event, n)
+    increment(outcomes, record.outcome, n)
+    if (record.event === 'tool_call' && record.tool) increment(toolCalls, record.tool, n)
+    if (record.action) increment(policyActions, record.action, n)
     let withPii = false
     for (const [type, count] of Object.entries(record.pii ?? {})) {
       if (count > 0) withPii = true
@@ -113,9 +121,9 @@ export function summarise(
       if (record.outcome === 'rejected') increment(rejectedByType, type, count)
     }
     if (withPii) recordsWithPii++
-    if (record.outcome === 'rejected') increment(rejectedByTool, record.tool ?? '(none)')
-    if (record.client_id) clients.set(record.client_id, (clients.get(record.client_id) ?? 0) + 1)
-    else anonymousEvents++
+    if (record.outcome === 'rejected') increment(rejectedByTool, record.tool ?? '(none)', n)
+    if (record.client_id) clients.set(record.client_id, (clients.get(record.client_id) ?? 0) + n)
+    else anonymousEvents += n
   }
   const topClients = [...clients]
     .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
@@ -130,6 +138,7 @@ export function summarise(
     timeRange:
       records.length > 0 ? { from: records[records.length - 1]!.ts, to: records[0]!.ts } : null,
     records: records.length,
+    events,
     complete,
     invalidLines: 0,
     eventsByType: sortedKeys(eventsByType),
@@ -181,7 +190,7 @@ function render(out: Result): string {
       : `Audit chain: BROKEN at ${chain.broken?.file} line ${chain.broken?.line}: ${chain.broken?.reason} (${chain.broken?.message}); ${chain.records} record(s) verified before it.`
   const clients = out.topClients.map((c) => `${c.clientId} ${c.events}`).join(', ') || 'none'
   return [
-    `Security report for ${out.file} (${range}; ${out.records} record(s)` +
+    `Security report for ${out.file} (${range}; ${out.records} record(s), ${out.events} event(s)` +
       `${out.since ? ` since ${out.since}` : ''}${out.complete ? '' : ', older records left out'}).`,
     chainLine,
     `Events: ${list(out.eventsByType)}.`,

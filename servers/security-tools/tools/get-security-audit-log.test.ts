@@ -18,6 +18,7 @@ interface Out {
   message?: string
   records: AuditRecord[]
   returned: number
+  events: number
   scanned: number
   complete: boolean
   invalidLines: number
@@ -60,7 +61,7 @@ it('every record newest first, as stored (types and counts), with a readable lin
   )
   assert.match(call.hash, /^[0-9a-f]{64}$/)
   const lines = textOf(result).split('\n')
-  assert.match(lines[0]!, /^8 audit record\(s\) from .*audit\.log, newest first:$/)
+  assert.match(lines[0]!, /^8 audit record\(s\) \(8 event\(s\)\) from .*audit\.log, newest first:$/)
   assert.is(
     lines[6],
     '2025-01-01T00:02:00.000Z #3 tool_call test_pii_detection ok client=agent-1 pii=email:1,phone:1 action=mask (in=allow(email:1,phone:1) out=mask())',
@@ -156,6 +157,21 @@ it('bad arguments name the field', async ({ path }) => {
   }
   const { out } = await read(path, { limit: MAX_LIMIT })
   assert.is(out.returned, 8)
+})
+
+it('an aggregated record shows its count; `events` adds the counts up', async ({ dir }) => {
+  const path = join(dir, 'flood.log')
+  const refused = { event: 'client_auth_failed', client_id: 'x', outcome: 'denied' } as const
+  await writeAuditFixture(path, { events: Array.from({ length: 5 }, () => refused) })
+  const { result } = await callOnce(NAME, {}, { auditReader: createAuditFileReader(path) })
+  const out = result.structuredContent as unknown as Out
+  assert.equal([out.returned, out.events], [2, 5])
+  assert.equal(
+    out.records.map((record) => record.count),
+    [4, undefined],
+  )
+  assert.match(textOf(result), /^2 audit record\(s\) \(5 event\(s\)\) from /)
+  assert.match(textOf(result), /client_auth_failed denied ×4 client=x/)
 })
 
 it.run()

@@ -11,6 +11,7 @@ import {
   NO_AUDIT_FILE_MESSAGE,
   scrubRecord,
 } from '../audit-reader.ts'
+import { eventCount } from '../counts.ts'
 import type { SecurityToolsDeps } from '../deps.ts'
 import { parseInstant, SinceSchema } from '../iso-time.ts'
 
@@ -35,6 +36,9 @@ const RecordSchema = v.object({
   param_count: v.optional(v.number()),
   request_id: v.optional(v.string()),
   detail: v.optional(v.string()),
+  count: v.optional(
+    v.pipe(v.number(), v.description('Events this record stands for (aggregated refusals).')),
+  ),
   prev: v.string(),
   hash: v.string(),
 })
@@ -48,6 +52,10 @@ const Output = v.strictObject({
   message: v.optional(v.string()),
   records: v.pipe(v.array(RecordSchema), v.description('Matching records, newest first.')),
   returned: v.number(),
+  events: v.pipe(
+    v.number(),
+    v.description('Events the returned records stand for (an aggregated record counts `count`).'),
+  ),
   scanned: v.pipe(v.number(), v.description('Records looked at (within `since`).')),
   complete: v.pipe(
     v.boolean(),
@@ -63,6 +71,7 @@ function line(record: AuditRecord): string {
   const parts = [record.ts, `#${record.seq}`, record.event]
   if (record.tool) parts.push(record.tool)
   parts.push(record.outcome)
+  if (record.count !== undefined) parts.push(`×${record.count}`)
   if (record.client_id) parts.push(`client=${record.client_id}`)
   if (record.pii) {
     const pii = Object.entries(record.pii).map(([type, n]) => `${type}:${n}`)
@@ -78,7 +87,7 @@ function render(out: Result): string {
   const head =
     out.returned === 0
       ? `No matching audit records in ${out.file} (${out.scanned} looked at).`
-      : `${out.returned} audit record(s) from ${out.file}, newest first` +
+      : `${out.returned} audit record(s) (${out.events} event(s)) from ${out.file}, newest first` +
         `${out.complete ? '' : ' (more may exist: raise limit or narrow the filters)'}:`
   return [head, ...out.records.map((record) => line(record as AuditRecord))].join('\n')
 }
@@ -130,6 +139,7 @@ export function getSecurityAuditLog(deps: SecurityToolsDeps): Tool {
           message: NO_AUDIT_FILE_MESSAGE,
           records: [],
           returned: 0,
+          events: 0,
           scanned: 0,
           complete: true,
           invalidLines: 0,
@@ -155,6 +165,7 @@ export function getSecurityAuditLog(deps: SecurityToolsDeps): Tool {
         file: reader.file,
         records: found.records.map((record) => scrubRecord(record, deps.guard.scrub)),
         returned: found.records.length,
+        events: found.records.reduce((sum, record) => sum + eventCount(record), 0),
         scanned: found.scanned,
         complete: found.complete,
         invalidLines: found.invalidLines,
