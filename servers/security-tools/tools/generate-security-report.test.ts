@@ -181,9 +181,10 @@ it('an aggregated record counts as its `count` events (refusals, clients, outcom
   const refused = { event: 'token_rejected', client_id: 'attacker', outcome: 'denied' } as const
   // The file log aggregates: the first refusal at once, the other 6 as one record with count 6.
   await writeAuditFixture(path, {
-    events: [{ event: 'tool_call', tool: 'echo', client_id: 'agent-1', outcome: 'ok' }].concat(
-      Array.from({ length: 7 }, () => refused),
-    ) as AuditEvent[],
+    events: [
+      { event: 'tool_call', tool: 'echo', client_id: 'agent-1', outcome: 'ok' } as AuditEvent,
+      ...Array.from({ length: 7 }, () => refused),
+    ],
   })
   const lines = (await readFile(path, 'utf8')).trim().split('\n')
   assert.is(lines.length, 3, 'one aggregated record')
