@@ -17,6 +17,8 @@ export interface CollectorLogOptions {
   scrub?: Scrubber
   /** Wait before reconnecting, in ms. Default: 500. */
   retryMs?: number
+  /** Longest wait in `flush()` for the collector to confirm the events are written, ms. Default: 2000. */
+  syncMs?: number
 }
 
 /**
@@ -30,7 +32,7 @@ export interface CollectorLogOptions {
  * `hash`: those are the collector's).
  */
 export function createCollectorLog(options: CollectorLogOptions): AuditLog {
-  const { path, maxBuffer = 1000, scrub, retryMs = 500 } = options
+  const { path, maxBuffer = 1000, scrub, retryMs = 500, syncMs = 2000 } = options
   const fallback = options.fallback ?? process.stderr
   if (typeof path !== 'string' || path === '') {
     throw new AuditError('invalid_option', 'path must be a non-empty string')
@@ -42,6 +44,10 @@ export function createCollectorLog(options: CollectorLogOptions): AuditLog {
   let failures = 0
   let pending: string[] = []
   let lastAttempt = 0
+  // flush(): `{"audit_sync":N}` sent, resolved by the collector's `{"audit_synced":N}`.
+  let syncId = 0
+  const syncs = new Map<number, () => void>()
+  let answers = ''
 
   const toFallback = (line: string) => {
     failures++
@@ -54,6 +60,17 @@ export function createCollectorLog(options: CollectorLogOptions): AuditLog {
       const s = connect(path)
       s.once('connect', () => {
         s.unref() // never the reason a stdio server stays alive; close() ends it cleanly
+        s.setEncoding('utf8')
+        s.on('data', (chunk: string) => {
+          answers += chunk
+          let end
+          while ((end = answers.indexOf('\n')) >= 0) {
+            const id = /^\{"audit_synced":(\d+)\}$/.exec(answers.slice(0, end))?.[1]
+            answers = answers.slice(end + 1)
+            if (id !== undefined) syncs.get(Number(id))?.()
+          }
+          if (answers.length > 1024) answers = ''
+        })
         socket = s
         connected = true
         const held = pending
@@ -67,6 +84,7 @@ export function createCollectorLog(options: CollectorLogOptions): AuditLog {
         resolve()
       })
       s.on('close', () => {
+        for (const done of syncs.values()) done()
         connected = false
         if (socket === s) socket = undefined
         connecting = undefined
@@ -126,8 +144,22 @@ export function createCollectorLog(options: CollectorLogOptions): AuditLog {
       Promise.reject(
         new AuditError('invalid_event', 'the collector client writes no audit.* records'),
       ),
+    /** Resolves once the collector has written every event sent so far (or after `syncMs`). */
     async flush() {
       if (pending.length > 0 && !connected) await connectNow()
+      const s = socket
+      if (!connected || !s) return
+      const id = ++syncId
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, syncMs)
+        function done() {
+          clearTimeout(timer)
+          syncs.delete(id)
+          resolve()
+        }
+        syncs.set(id, done)
+        s.write(`{"audit_sync":${id}}\n`)
+      })
     },
     async close() {
       if (closed) return

@@ -181,4 +181,20 @@ test('a tool runtime without AUDIT_LOG_FILE but with AUDIT_COLLECTOR_SOCKET audi
   await rm(dir, { recursive: true })
 })
 
+test('flush(): resolves once the collector has written every event sent before it (read-your-writes)', async () => {
+  const { dir, path, socket } = await setup()
+  const writer = await openAuditFileLog({ path, env: { AUDIT_COLLECTOR_SOCKET: socket } })
+  const exec = createCollectorLog({ path: socket })
+  await exec.flush() // connected, nothing sent yet
+  for (let round = 0; round < 5; round++) {
+    for (let i = 0; i < 20; i++) await exec.record({ event: 'tool_call', outcome: 'ok', tool: 'x' })
+    await exec.flush()
+    // No polling: the file already holds every record sent so far.
+    assert.is(readAuditRecords(await readFile(path, 'utf8')).length, 20 * (round + 1))
+  }
+  await exec.close()
+  await writer.close()
+  await rm(dir, { recursive: true })
+})
+
 test.run()

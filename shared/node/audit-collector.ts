@@ -33,7 +33,8 @@ export interface AuditCollector {
  * writer's container; issue 12 item 1) and records each into `log`, so one writer keeps one
  * chain. A stale socket file is replaced. A line that is not an event (bad JSON, an `audit.*`
  * event, a field the format cannot hold) is dropped and counted, never recorded half-way; the
- * connection stays open.
+ * connection stays open. A line `{"audit_sync":N}` is a flush: once every event the client sent
+ * before it is written, the collector answers `{"audit_synced":N}`.
  */
 export async function startAuditCollector(options: AuditCollectorOptions): Promise<AuditCollector> {
   const { path, log, maxLineBytes = 16_384, maxClients = 64 } = options
@@ -74,6 +75,15 @@ export async function startAuditCollector(options: AuditCollectorOptions): Promi
           event = JSON.parse(line) as AuditEvent
         } catch {
           drop('not JSON')
+          continue
+        }
+        const sync = (event as { audit_sync?: unknown }).audit_sync
+        if (typeof sync === 'number' && Number.isSafeInteger(sync)) {
+          // A client's flush: every event it sent before this line is in `log` (recorded in
+          // order above); answer once they are written, so its next read of the file sees them.
+          void log.flush().then(() => {
+            if (!socket.destroyed) socket.write(`{"audit_synced":${sync}}\n`)
+          })
           continue
         }
         received++

@@ -12,11 +12,13 @@ await runStdioToolServer(SECURITY_TOOLS_INFO, async () => {
     import('../../../shared/node/audit-file-reader.ts'),
   ])
   // What the audit tools read: AUDIT_LOG_SOURCE_FILE when set (e.g. the gateway's log, read by
-  // a security-tools started with `docker exec`, which writes its own records to stderr because
-  // two processes appending to one hash chain would fork it), else the AUDIT_LOG_FILE this
-  // server writes to, read after flushing the records still on their way to it.
+  // a security-tools started with `docker exec`, which sends its own records to the gateway's
+  // audit collector, AUDIT_COLLECTOR_SOCKET: one writer per chain), else the AUDIT_LOG_FILE this
+  // server writes to. Either way the records still on their way to the file are flushed first
+  // (through the collector: until it confirms they are written), so a session sees its own calls.
   const ownFile = readVar(process.env, 'AUDIT_LOG_FILE')
   const sourceFile = readVar(process.env, 'AUDIT_LOG_SOURCE_FILE') ?? ownFile
+  const viaCollector = !ownFile && Boolean(readVar(process.env, 'AUDIT_COLLECTOR_SOCKET'))
   return (deps, runtime) =>
     createServer({
       ...deps,
@@ -24,7 +26,7 @@ await runStdioToolServer(SECURITY_TOOLS_INFO, async () => {
       ...(runtime.encryptor ? { keyRing: runtime.encryptor } : {}),
       auditReader: createAuditFileReader(
         sourceFile,
-        sourceFile === ownFile ? { flush: () => runtime.audit.flush() } : {},
+        sourceFile === ownFile || viaCollector ? { flush: () => runtime.audit.flush() } : {},
       ),
     })
 })
