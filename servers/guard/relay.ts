@@ -7,6 +7,7 @@ import { newErrorId } from '../../shared/mcp/errors.ts'
 import type { Guard, GuardedCall } from '../../shared/mcp/guard.ts'
 import { ANONYMOUS, type Identity } from '../../shared/mcp/identity.ts'
 import { errorResult } from '../../shared/mcp/result.ts'
+import { runGuarded } from '../../shared/mcp/run-guarded.ts'
 import type { OversizeLine } from './lines.ts'
 import { recoverId } from './recover-id.ts'
 
@@ -216,28 +217,22 @@ export function createRelay(options: RelayOptions): Relay {
     const params = isObject(message.params) ? message.params : {}
     const visible = params.name
     const original = typeof visible === 'string' ? (renamed.get(visible) ?? visible) : undefined
-    let decision
-    try {
-      decision = await guardToolCallRequest(
-        guard,
-        message,
-        identity,
-        original === undefined ? undefined : schemas.get(original),
-      )
-    } catch (error) {
-      // No guard, no call (fail closed): e.g. the PII detector could not be loaded.
-      const errorId = newErrorId()
-      note(
-        `guard: tools/call refused, the security guard is not available (error id ${errorId}): ${describe(error)}`,
-      )
-      return reply({
-        jsonrpc: '2.0',
-        id,
-        result: errorResult(
-          `tool call refused: the security guard is not available (error id ${errorId})`,
+    // No guard, no call (fail closed): e.g. the PII detector could not be loaded.
+    const started = await runGuarded(
+      () =>
+        guardToolCallRequest(
+          guard,
+          message,
+          identity,
+          original === undefined ? undefined : schemas.get(original),
         ),
-      })
-    }
+      (errorId, error) =>
+        note(
+          `guard: tools/call refused, the security guard is not available (error id ${errorId}): ${describe(error)}`,
+        ),
+    )
+    if (!started.ok) return reply({ jsonrpc: '2.0', id, result: started.refusal })
+    const decision = started.value
     if (decision.action === 'respond') return reply(decision.response)
     const call = decision.call
     // The rest of the request (its _meta, say) through the arguments policy too.

@@ -28,6 +28,7 @@ export {
 } from './guard-messages.ts'
 export { guardResultContent, type GuardedResult, type ScanSummary } from './guard-result.ts'
 export { ANONYMOUS, identityFromAuthInfo, type Identity } from './identity.ts'
+export { runGuarded, type GuardedStart } from './run-guarded.ts'
 export {
   initializeResult,
   PROTOCOL_VERSIONS,

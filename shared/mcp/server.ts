@@ -13,11 +13,10 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv'
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js'
 import { createToolContext, LOG_LEVELS, type HandlerExtra } from './context.ts'
-import { newErrorId } from './errors.ts'
-import type { Guard, GuardedCall } from './guard.ts'
+import type { Guard } from './guard.ts'
 import { TOOL_SERVER_CAPABILITIES, type ServerInfo } from './initialize.ts'
 import { identityFromAuthInfo } from './identity.ts'
-import { errorResult } from './result.ts'
+import { runGuarded } from './run-guarded.ts'
 import type { Tool } from './tool.ts'
 
 export type { ServerInfo }
@@ -82,24 +81,22 @@ export function createToolServer(
     const tool = byName.get(request.params.name)
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`)
     const identity = identityFromAuthInfo(extra.authInfo)
-    let call: GuardedCall
-    try {
-      call = await guard.begin({
-        tool: tool.name,
-        arguments: request.params.arguments,
-        identity,
-        requestId: extra.requestId,
-      })
-    } catch (error) {
-      // No guard, no call (fail closed): e.g. a deferred guard whose detector failed to load.
-      const errorId = newErrorId()
-      onError(
-        `tool ${tool.name}: guard unavailable (error id ${errorId}): ${describe(error, guard)}`,
-      )
-      return errorResult(
-        `tool call refused: the security guard is not available (error id ${errorId})`,
-      )
-    }
+    // No guard, no call (fail closed): e.g. a deferred guard whose detector failed to load.
+    const started = await runGuarded(
+      () =>
+        guard.begin({
+          tool: tool.name,
+          arguments: request.params.arguments,
+          identity,
+          requestId: extra.requestId,
+        }),
+      (errorId, error) =>
+        onError(
+          `tool ${tool.name}: guard unavailable (error id ${errorId}): ${describe(error, guard)}`,
+        ),
+    )
+    if (!started.ok) return started.refusal
+    const call = started.value
     if (call.rejection) return call.rejection
     const ctx = createToolContext({
       tool: tool.name,
