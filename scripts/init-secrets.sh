@@ -14,13 +14,19 @@
 #   oauth2_clients.json     client registry, secret hashes only         mcp-docker clients add
 #   gateway_client_secret   secret of client "mcp-gateway" (the gateway: introspection; oauth2-tools)
 #   agent_client_secret     secret of client "mcp-agent" (you: curl, connect, scripts/health_check.sh)
+# Audit keys, one set per audit log writer (<w> = gateway, oauth2; docs/audit.md "Keys"):
+#   <w>_audit_key           HMAC-SHA-256 key of the chain, 32 random bytes as hex (only that writer;
+#                           and whoever verifies with --key)
+#   <w>_audit_signing_key.jwk      ES256 private JWK: signs the chain's checkpoints (only that writer)
+#   <w>_audit_signing_key.pub.jwk  its public half, for verifiers (--public-key); not secret
 # Clients (scope mcp.access, audience <url>/mcp): the gateway must be registered for its own
 # resource, or the OAuth2 server answers its introspection requests with active: false (IN-6).
 #
 # Permissions: the containers run as uid/gid 65532 and compose bind-mounts these files with their
 # host owner and mode, so a 0600 file owned by you would be unreadable inside. As root the files
-# the containers read get group 65532 and mode 0640 (owner and gid 65532 only); without the right
-# to chgrp they are made 0644 and the 0700 folder is what keeps other host users out.
+# the containers read get group 65532 and mode 0640 (owner and gid 65532 only), the audit keys
+# owner 65532 and mode 0600; without the right to chgrp they are made 0644 and the 0700 folder is
+# what keeps other host users out. Keys are written to files only, never printed.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +65,17 @@ new_file() {
 new_file jwt_private_key.json node "$cli" keys jwt --alg ES256
 new_file fernet_keys node "$cli" keys fernet
 
+# The audit keys of each writer: the HMAC key, the checkpoint signing key and its public half.
+audit_writers=(gateway oauth2)
+for w in "${audit_writers[@]}"; do
+  new_file "${w}_audit_key" node -e \
+    "process.stdout.write(require('crypto').randomBytes(32).toString('hex') + '\n')"
+  new_file "${w}_audit_signing_key.jwk" node "$cli" keys jwt --alg ES256
+  new_file "${w}_audit_signing_key.pub.jwk" node -e \
+    "const j = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')); delete j.d; process.stdout.write(JSON.stringify(j) + '\n')" \
+    "$dir/${w}_audit_signing_key.jwk"
+done
+
 # add_client <id> <secret file> <clients add options…>: registers the client once and keeps its
 # secret (printed once by the CLI) in <secret file>.
 add_client() {
@@ -90,15 +107,28 @@ add_client mcp-agent agent_client_secret --scopes mcp.access --audience "$public
 
 # Make what the containers read readable by uid/gid 65532 (see the header).
 container_files=(jwt_private_key.json fernet_keys oauth2_clients.json gateway_client_secret)
-if [ "$(id -u)" = 0 ] || chgrp "$CONTAINER_GID" "$dir/jwt_private_key.json" 2>/dev/null; then
+audit_files=()
+for w in "${audit_writers[@]}"; do audit_files+=("${w}_audit_key" "${w}_audit_signing_key.jwk"); done
+if [ "$(id -u)" = 0 ]; then
   for f in "${container_files[@]}"; do
+    chgrp "$CONTAINER_GID" "$dir/$f"
+    chmod 0640 "$dir/$f"
+  done
+  for f in "${audit_files[@]}"; do
+    chown "$CONTAINER_GID:$CONTAINER_GID" "$dir/$f"
+    chmod 0600 "$dir/$f"
+  done
+  mode_note="group $CONTAINER_GID, mode 0640; audit keys owner $CONTAINER_GID, mode 0600"
+elif chgrp "$CONTAINER_GID" "$dir/jwt_private_key.json" 2>/dev/null; then
+  for f in "${container_files[@]}" "${audit_files[@]}"; do
     chgrp "$CONTAINER_GID" "$dir/$f"
     chmod 0640 "$dir/$f"
   done
   mode_note="group $CONTAINER_GID, mode 0640"
 else
-  for f in "${container_files[@]}"; do chmod 0644 "$dir/$f"; done
+  for f in "${container_files[@]}" "${audit_files[@]}"; do chmod 0644 "$dir/$f"; done
   mode_note="mode 0644 (no right to chgrp $CONTAINER_GID; the 0700 folder keeps other users out)"
 fi
 chmod 0600 "$dir/agent_client_secret"
-say "secrets in $dir: container files $mode_note; agent_client_secret 0600"
+for w in "${audit_writers[@]}"; do chmod 0644 "$dir/${w}_audit_signing_key.pub.jwk"; done
+say "secrets in $dir: container files $mode_note; agent_client_secret 0600; audit public keys 0644"

@@ -14,6 +14,10 @@ const CONTAINER_FILES = [
   'jwt_private_key.json',
   'oauth2_clients.json',
 ]
+/** Each audit log writer's secret keys (owner 65532, 0600 as root) and public key (0644). */
+const AUDIT_WRITERS = ['gateway', 'oauth2']
+const AUDIT_KEYS = AUDIT_WRITERS.flatMap((w) => [`${w}_audit_key`, `${w}_audit_signing_key.jwk`])
+const AUDIT_PUBLIC = AUDIT_WRITERS.map((w) => `${w}_audit_signing_key.pub.jwk`)
 
 const secrets = suite('init-secrets.sh')
 
@@ -24,8 +28,11 @@ secrets(
     const dir = join(mkdtempSync(join(tmpdir(), 'mcp-init-secrets-')), 'secrets')
     try {
       const env = { GATEWAY_PUBLIC_URL: 'http://localhost:18080' }
-      await run('bash', ['scripts/init-secrets.sh', dir], { env })
-      assert.equal(readdirSync(dir).sort(), ['agent_client_secret', ...CONTAINER_FILES].sort())
+      const first = await run('bash', ['scripts/init-secrets.sh', dir], { env })
+      assert.equal(
+        readdirSync(dir).sort(),
+        ['agent_client_secret', ...CONTAINER_FILES, ...AUDIT_KEYS, ...AUDIT_PUBLIC].sort(),
+      )
       assert.is(statSync(dir).mode & 0o777, 0o700, 'folder 0700')
       const asRoot = process.getuid?.() === 0
       for (const name of CONTAINER_FILES) {
@@ -36,6 +43,30 @@ secrets(
         } else assert.is(st.mode & 0o777, 0o644, `${name} 0644 in the 0700 folder`)
       }
       assert.is(statSync(join(dir, 'agent_client_secret')).mode & 0o777, 0o600)
+      for (const name of AUDIT_KEYS) {
+        const st = statSync(join(dir, name))
+        if (asRoot) {
+          assert.is(st.mode & 0o777, 0o600, `${name} 0600`)
+          assert.equal([st.uid, st.gid], [65532, 65532], `${name} owned by 65532`)
+        } else assert.is(st.mode & 0o777, 0o644, `${name} 0644 in the 0700 folder`)
+      }
+      for (const w of AUDIT_WRITERS) {
+        // The HMAC key: 32 random bytes as hex, a key of its own per writer, never printed.
+        const key = readFileSync(join(dir, `${w}_audit_key`), 'utf8').trim()
+        assert.match(key, /^[0-9a-f]{64}$/)
+        assert.not.ok(first.stdout.includes(key) || first.stderr.includes(key), 'not printed')
+        const signing = JSON.parse(readFileSync(join(dir, `${w}_audit_signing_key.jwk`), 'utf8'))
+        const pub = JSON.parse(readFileSync(join(dir, `${w}_audit_signing_key.pub.jwk`), 'utf8'))
+        assert.equal([signing.kty, signing.crv, typeof signing.d], ['EC', 'P-256', 'string'])
+        assert.not.ok(first.stderr.includes(signing.d) || first.stdout.includes(signing.d))
+        const { d: _d, ...publicHalf } = signing
+        assert.equal(pub, publicHalf, 'its public half')
+        assert.is(statSync(join(dir, `${w}_audit_signing_key.pub.jwk`)).mode & 0o777, 0o644)
+      }
+      assert.is.not(
+        readFileSync(join(dir, 'gateway_audit_key'), 'utf8'),
+        readFileSync(join(dir, 'oauth2_audit_key'), 'utf8'),
+      )
       // ES256 (JW-5): a private P-256 JWK for the OAuth2 server; the gateway gets no key file.
       const jwk = JSON.parse(readFileSync(join(dir, 'jwt_private_key.json'), 'utf8'))
       assert.is(jwk.kty, 'EC')
