@@ -43,28 +43,28 @@ export class JwtIssueError extends JwtError {
 
 /**
  * Why an access token was refused. Every code maps to RFC 6750 §3.1 `invalid_token` at the HTTP
- * layer (RS-4, RFC 9068 §4); `key_unavailable` is the one caused by our side (JWKS unreachable or
+ * layer (RS-4, RFC 9068 §4); `ERR_JWT_KEY_UNAVAILABLE` is the one caused by our side (JWKS unreachable or
  * unusable), which the HTTP layer may log louder.
  */
 export type AccessTokenErrorCode =
   /** Not a compact JWS with a JSON header and a JSON object payload (RFC 7515 §7.1, 8725 §3.7). */
-  | 'token_malformed'
+  | 'ERR_JWT_MALFORMED'
   /** `alg` is not the one algorithm of the configured key: `none`, RS256, HS512… (JW-1, JW-6). */
-  | 'alg_not_allowed'
+  | 'ERR_JWT_ALG_NOT_ALLOWED'
   /** `typ` is not `at+jwt` (JW-4, RFC 8725 §3.11), or `kid`/`jku`/`x5u`/`jwk`/`x5c` (JW-8). */
-  | 'header_invalid'
+  | 'ERR_JWT_HEADER_INVALID'
   /** No configured key matches the token's `kid`/`alg` (JWKS verifiers only). */
-  | 'key_not_found'
+  | 'ERR_JWT_KEY_NOT_FOUND'
   /** The JWKS could not be fetched or holds no usable key. */
-  | 'key_unavailable'
+  | 'ERR_JWT_KEY_UNAVAILABLE'
   /** The signature does not verify with the configured key (JW-4). */
-  | 'signature_invalid'
+  | 'ERR_JWT_SIGNATURE_INVALID'
   /** `exp` is at or before now minus the clock tolerance (JW-9). */
-  | 'token_expired'
+  | 'ERR_JWT_EXPIRED'
   /** A claim is missing, of the wrong type or value; `claim` names it (JW-2, JW-4, JW-8, JW-9). */
-  | 'claim_invalid'
+  | 'ERR_JWT_CLAIM_INVALID'
   /** Any other failure while verifying; never expected, kept so `verify` only throws this class. */
-  | 'token_invalid'
+  | 'ERR_JWT_INVALID'
 
 /**
  * The only error `verify()` throws. The message is written by us from constants and claim names:

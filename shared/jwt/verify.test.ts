@@ -111,16 +111,21 @@ test('a hand-made HS256 token with every required claim verifies (independent si
 test('JW-4: typ "application/at+jwt" is accepted, "JWT" and a missing typ are rejected', async () => {
   const v = verifier()
   assert.is((await v.verify(hs(claims(), { typ: 'application/at+jwt' }))).sub, 'client-a')
-  await rejects(v.verify, hs(claims(), { typ: 'JWT' }), 'header_invalid', 'typ')
-  await rejects(v.verify, hs(claims(), { typ: 'jwt' }), 'header_invalid', 'typ')
-  await rejects(v.verify, hs(claims(), { typ: undefined }), 'header_invalid', 'typ')
+  await rejects(v.verify, hs(claims(), { typ: 'JWT' }), 'ERR_JWT_HEADER_INVALID', 'typ')
+  await rejects(v.verify, hs(claims(), { typ: 'jwt' }), 'ERR_JWT_HEADER_INVALID', 'typ')
+  await rejects(v.verify, hs(claims(), { typ: undefined }), 'ERR_JWT_HEADER_INVALID', 'typ')
 })
 
 test('JW-4: iss must equal the issuer exactly', async () => {
   const v = verifier()
-  await rejects(v.verify, hs(claims({ iss: 'https://evil.example.test' })), 'claim_invalid', 'iss')
-  await rejects(v.verify, hs(claims({ iss: `${ISSUER}/` })), 'claim_invalid', 'iss')
-  await rejects(v.verify, hs(claims({ iss: ISSUER.toUpperCase() })), 'claim_invalid', 'iss')
+  await rejects(
+    v.verify,
+    hs(claims({ iss: 'https://evil.example.test' })),
+    'ERR_JWT_CLAIM_INVALID',
+    'iss',
+  )
+  await rejects(v.verify, hs(claims({ iss: `${ISSUER}/` })), 'ERR_JWT_CLAIM_INVALID', 'iss')
+  await rejects(v.verify, hs(claims({ iss: ISSUER.toUpperCase() })), 'ERR_JWT_CLAIM_INVALID', 'iss')
 })
 
 test('JW-4/JW-8: aud must contain this resource server (no trailing slash, not absent)', async () => {
@@ -128,14 +133,14 @@ test('JW-4/JW-8: aud must contain this resource server (no trailing slash, not a
   await rejects(
     v.verify,
     hs(claims({ aud: 'https://other.example.test/mcp' })),
-    'claim_invalid',
+    'ERR_JWT_CLAIM_INVALID',
     'aud',
   )
-  await rejects(v.verify, hs(claims({ aud: `${AUDIENCE}/` })), 'claim_invalid', 'aud')
-  await rejects(v.verify, hs(claims({ aud: undefined })), 'claim_invalid', 'aud')
-  await rejects(v.verify, hs(claims({ aud: [] })), 'claim_invalid', 'aud')
-  await rejects(v.verify, hs(claims({ aud: ['https://x.test'] })), 'claim_invalid', 'aud')
-  await rejects(v.verify, hs(claims({ aud: [AUDIENCE, 7] })), 'claim_invalid', 'aud')
+  await rejects(v.verify, hs(claims({ aud: `${AUDIENCE}/` })), 'ERR_JWT_CLAIM_INVALID', 'aud')
+  await rejects(v.verify, hs(claims({ aud: undefined })), 'ERR_JWT_CLAIM_INVALID', 'aud')
+  await rejects(v.verify, hs(claims({ aud: [] })), 'ERR_JWT_CLAIM_INVALID', 'aud')
+  await rejects(v.verify, hs(claims({ aud: ['https://x.test'] })), 'ERR_JWT_CLAIM_INVALID', 'aud')
+  await rejects(v.verify, hs(claims({ aud: [AUDIENCE, 7] })), 'ERR_JWT_CLAIM_INVALID', 'aud')
   const both = await v.verify(hs(claims({ aud: ['https://x.test', AUDIENCE] })))
   assert.equal(both.aud, ['https://x.test', AUDIENCE])
 })
@@ -145,28 +150,28 @@ test('JW-4: with several audiences, aud must name at least one of them', async (
   assert.is((await v.verify(hs(claims()))).aud, AUDIENCE)
   const other = await v.verify(hs(claims({ aud: 'https://api.example.test/mcp' })))
   assert.is(other.aud, 'https://api.example.test/mcp')
-  await rejects(v.verify, hs(claims({ aud: 'https://x.test' })), 'claim_invalid', 'aud')
-  await rejects(v.verify, hs(claims({ aud: [`${AUDIENCE}/`] })), 'claim_invalid', 'aud')
+  await rejects(v.verify, hs(claims({ aud: 'https://x.test' })), 'ERR_JWT_CLAIM_INVALID', 'aud')
+  await rejects(v.verify, hs(claims({ aud: [`${AUDIENCE}/`] })), 'ERR_JWT_CLAIM_INVALID', 'aud')
 })
 
 test('JW-1/JW-6: alg none, RS256, HS512 and HS384 are rejected', async () => {
   const v = verifier()
   const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`
-  await rejects(v.verify, none, 'alg_not_allowed', 'alg')
+  await rejects(v.verify, none, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
   const noneUpper = `${b64({ alg: 'NONE', typ: 'at+jwt' })}.${b64(claims())}.`
-  await rejects(v.verify, noneUpper, 'alg_not_allowed', 'alg')
+  await rejects(v.verify, noneUpper, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
   const hs512 = hmacToken({ alg: 'HS512', typ: 'at+jwt' }, claims(), SECRET, 'sha512')
-  await rejects(v.verify, hs512, 'alg_not_allowed', 'alg')
+  await rejects(v.verify, hs512, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
   const hs384 = hmacToken({ alg: 'HS384', typ: 'at+jwt' }, claims(), SECRET, 'sha384')
-  await rejects(v.verify, hs384, 'alg_not_allowed', 'alg')
+  await rejects(v.verify, hs384, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const input = `${b64({ alg: 'RS256', typ: 'at+jwt' })}.${b64(claims())}`
   const rs256 = `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey, 'base64url')}`
-  await rejects(v.verify, rs256, 'alg_not_allowed', 'alg')
+  await rejects(v.verify, rs256, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
   const missing = hmacToken({ typ: 'at+jwt' }, claims())
-  await rejects(v.verify, missing, 'alg_not_allowed', 'alg')
+  await rejects(v.verify, missing, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
   const junk = hmacToken({ alg: 'x'.repeat(500), typ: 'at+jwt' }, claims())
-  const error = await rejects(v.verify, junk, 'alg_not_allowed', 'alg')
+  const error = await rejects(v.verify, junk, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
   assert.not.ok(error.message.includes('xxxx'), 'an odd alg value is not echoed')
 })
 
@@ -174,20 +179,20 @@ test('JW-6: an ES256 verifier refuses HS256 tokens keyed with its public JWK (al
   const { key } = await generateEs256Key()
   const v = verifier({ key: { jwks: jwksOf(key) } })
   const forged = hmacToken({ alg: 'HS256', typ: 'at+jwt' }, claims(), JSON.stringify(jwksOf(key)))
-  await rejects(v.verify, forged, 'alg_not_allowed', 'alg')
-  await rejects(verifier({ key }).verify, forged, 'alg_not_allowed', 'alg')
+  await rejects(v.verify, forged, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
+  await rejects(verifier({ key }).verify, forged, 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
 })
 
 test('JW-9: exp with 30 s default tolerance: accepted up to exp+29 s, rejected from exp+30 s', async () => {
   const token = hs(claims({ exp: NOW }))
   const at = (ms: number) => verifier({ clock: () => ms })
   assert.is((await at(NOW_MS + 29_999).verify(token)).exp, NOW)
-  await rejects(at(NOW_MS + 30_000).verify, token, 'token_expired', 'exp')
-  await rejects(at(NOW_MS + 3_600_000).verify, token, 'token_expired', 'exp')
+  await rejects(at(NOW_MS + 30_000).verify, token, 'ERR_JWT_EXPIRED', 'exp')
+  await rejects(at(NOW_MS + 3_600_000).verify, token, 'ERR_JWT_EXPIRED', 'exp')
   // Tolerance 0: expired at exp itself (RFC 7519 §4.1.4 "on or after").
   const strict = (ms: number) => verifier({ clock: () => ms, clockToleranceSeconds: 0 })
   assert.ok(await strict(NOW_MS - 1000).verify(token))
-  await rejects(strict(NOW_MS).verify, token, 'token_expired', 'exp')
+  await rejects(strict(NOW_MS).verify, token, 'ERR_JWT_EXPIRED', 'exp')
 })
 
 test('JW-9: configurable tolerance (120 s) and issued tokens expire after their TTL', async () => {
@@ -200,27 +205,32 @@ test('JW-9: configurable tolerance (120 s) and issued tokens expire after their 
   const { token } = await issuer.issue({ clientId: 'client-a', audience: AUDIENCE })
   const at = (ms: number) => verifier({ clock: () => ms, clockToleranceSeconds: 120 })
   assert.ok(await at(NOW_MS + 179_000).verify(token))
-  await rejects(at(NOW_MS + 180_000).verify, token, 'token_expired', 'exp')
+  await rejects(at(NOW_MS + 180_000).verify, token, 'ERR_JWT_EXPIRED', 'exp')
 })
 
 test('JW-9: nbf in the future beyond tolerance is rejected; within tolerance accepted', async () => {
   const v = verifier()
-  await rejects(v.verify, hs(claims({ nbf: NOW + 31 })), 'claim_invalid', 'nbf')
+  await rejects(v.verify, hs(claims({ nbf: NOW + 31 })), 'ERR_JWT_CLAIM_INVALID', 'nbf')
   assert.ok(await v.verify(hs(claims({ nbf: NOW + 30 }))))
   assert.ok(await v.verify(hs(claims({ nbf: NOW - 100 }))))
-  await rejects(v.verify, hs(claims({ nbf: 'soon' })), 'claim_invalid', 'nbf')
+  await rejects(v.verify, hs(claims({ nbf: 'soon' })), 'ERR_JWT_CLAIM_INVALID', 'nbf')
 })
 
 test('iat further in the future than the tolerance is rejected', async () => {
   const v = verifier()
-  await rejects(v.verify, hs(claims({ iat: NOW + 31 })), 'claim_invalid', 'iat')
+  await rejects(v.verify, hs(claims({ iat: NOW + 31 })), 'ERR_JWT_CLAIM_INVALID', 'iat')
   assert.ok(await v.verify(hs(claims({ iat: NOW + 30 }))))
 })
 
 test('JW-2: each required claim missing is rejected and named', async () => {
   const v = verifier()
   for (const name of ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id']) {
-    const error = await rejects(v.verify, hs(claims({ [name]: undefined })), 'claim_invalid', name)
+    const error = await rejects(
+      v.verify,
+      hs(claims({ [name]: undefined })),
+      'ERR_JWT_CLAIM_INVALID',
+      name,
+    )
     assert.ok(error.message.includes(`"${name}"`), error.message)
   }
   // scope is optional.
@@ -229,13 +239,13 @@ test('JW-2: each required claim missing is rejected and named', async () => {
 
 test('claims of the wrong type are rejected', async () => {
   const v = verifier()
-  await rejects(v.verify, hs(claims({ sub: 42 })), 'claim_invalid', 'sub')
-  await rejects(v.verify, hs(claims({ client_id: '' })), 'claim_invalid', 'client_id')
-  await rejects(v.verify, hs(claims({ jti: ['a'] })), 'claim_invalid', 'jti')
-  await rejects(v.verify, hs(claims({ exp: String(NOW + 600) })), 'claim_invalid', 'exp')
-  await rejects(v.verify, hs(claims({ iat: 'yesterday' })), 'claim_invalid', 'iat')
-  await rejects(v.verify, hs(claims({ scope: ['a', 'b'] })), 'claim_invalid', 'scope')
-  await rejects(v.verify, hs(claims({ scope: 'a "b"' })), 'claim_invalid', 'scope')
+  await rejects(v.verify, hs(claims({ sub: 42 })), 'ERR_JWT_CLAIM_INVALID', 'sub')
+  await rejects(v.verify, hs(claims({ client_id: '' })), 'ERR_JWT_CLAIM_INVALID', 'client_id')
+  await rejects(v.verify, hs(claims({ jti: ['a'] })), 'ERR_JWT_CLAIM_INVALID', 'jti')
+  await rejects(v.verify, hs(claims({ exp: String(NOW + 600) })), 'ERR_JWT_CLAIM_INVALID', 'exp')
+  await rejects(v.verify, hs(claims({ iat: 'yesterday' })), 'ERR_JWT_CLAIM_INVALID', 'iat')
+  await rejects(v.verify, hs(claims({ scope: ['a', 'b'] })), 'ERR_JWT_CLAIM_INVALID', 'scope')
+  await rejects(v.verify, hs(claims({ scope: 'a "b"' })), 'ERR_JWT_CLAIM_INVALID', 'scope')
 })
 
 test('JW-4: tampered signature, payload or header, and a wrong secret are rejected', async () => {
@@ -243,19 +253,23 @@ test('JW-4: tampered signature, payload or header, and a wrong secret are reject
   const token = hs()
   const [h, p, s] = token.split('.') as [string, string, string]
   const flipped = `${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`
-  await rejects(v.verify, `${h}.${p}.${flipped}`, 'signature_invalid')
-  await rejects(v.verify, `${h}.${p}.`, 'signature_invalid')
-  await rejects(v.verify, `${h}.${b64(claims({ scope: 'admin' }))}.${s}`, 'signature_invalid')
+  await rejects(v.verify, `${h}.${p}.${flipped}`, 'ERR_JWT_SIGNATURE_INVALID')
+  await rejects(v.verify, `${h}.${p}.`, 'ERR_JWT_SIGNATURE_INVALID')
+  await rejects(
+    v.verify,
+    `${h}.${b64(claims({ scope: 'admin' }))}.${s}`,
+    'ERR_JWT_SIGNATURE_INVALID',
+  )
   await rejects(
     v.verify,
     `${b64({ alg: 'HS256', typ: 'application/at+jwt' })}.${p}.${s}`,
-    'signature_invalid',
+    'ERR_JWT_SIGNATURE_INVALID',
   )
   const other = hmacToken({ alg: 'HS256', typ: 'at+jwt' }, claims(), `${SECRET}-other`)
-  await rejects(v.verify, other, 'signature_invalid')
+  await rejects(v.verify, other, 'ERR_JWT_SIGNATURE_INVALID')
 })
 
-test('malformed input is token_malformed', async () => {
+test('malformed input is ERR_JWT_MALFORMED', async () => {
   const v = verifier()
   const good = hs()
   const [h, p, s] = good.split('.') as [string, string, string]
@@ -273,10 +287,10 @@ test('malformed input is token_malformed', async () => {
     hs(b64([1, 2])),
     'a'.repeat(20000) + '.b.c',
   ])
-    await rejects(v.verify, bad, 'token_malformed')
-  await rejects(v.verify, undefined as unknown as string, 'token_malformed')
+    await rejects(v.verify, bad, 'ERR_JWT_MALFORMED')
+  await rejects(v.verify, undefined as unknown as string, 'ERR_JWT_MALFORMED')
   // An unknown critical header parameter (RFC 7515 §4.1.11) is not understood: refuse.
-  await rejects(v.verify, hs(claims(), { crit: ['exp-v2'], 'exp-v2': 1 }), 'token_malformed')
+  await rejects(v.verify, hs(claims(), { crit: ['exp-v2'], 'exp-v2': 1 }), 'ERR_JWT_MALFORMED')
 })
 
 test('JW-8: jku, x5u, jwk and x5c headers are refused and never fetched', async () => {
@@ -291,17 +305,17 @@ test('JW-8: jku, x5u, jwk and x5c headers are refused and never fetched', async 
     const { key } = await generateEs256Key()
     const v = verifier()
     const e = verifier({ key: { jwks: jwksOf(key) } })
-    await rejects(v.verify, hs(claims(), { jku: url }), 'header_invalid', 'jku')
-    await rejects(v.verify, hs(claims(), { x5u: url }), 'header_invalid', 'x5u')
+    await rejects(v.verify, hs(claims(), { jku: url }), 'ERR_JWT_HEADER_INVALID', 'jku')
+    await rejects(v.verify, hs(claims(), { x5u: url }), 'ERR_JWT_HEADER_INVALID', 'x5u')
     await rejects(
       v.verify,
       hs(claims(), { jwk: { kty: 'oct', k: 'AAAA' } }),
-      'header_invalid',
+      'ERR_JWT_HEADER_INVALID',
       'jwk',
     )
-    await rejects(v.verify, hs(claims(), { x5c: ['MIIB'] }), 'header_invalid', 'x5c')
+    await rejects(v.verify, hs(claims(), { x5c: ['MIIB'] }), 'ERR_JWT_HEADER_INVALID', 'x5c')
     const es = hmacToken({ alg: 'ES256', typ: 'at+jwt', jku: url }, claims())
-    await rejects(e.verify, es, 'header_invalid', 'jku')
+    await rejects(e.verify, es, 'ERR_JWT_HEADER_INVALID', 'jku')
     assert.is(fetched, 0)
   } finally {
     server.close()
@@ -313,10 +327,10 @@ test('JW-8: kid cannot steer key selection', async () => {
   await rejects(
     verifier().verify,
     hs(claims(), { kid: '../../etc/passwd' }),
-    'key_not_found',
+    'ERR_JWT_KEY_NOT_FOUND',
     'kid',
   )
-  await rejects(verifier().verify, hs(claims(), { kid: 42 }), 'header_invalid', 'kid')
+  await rejects(verifier().verify, hs(claims(), { kid: 42 }), 'ERR_JWT_HEADER_INVALID', 'kid')
   // ES256 with a local key: the kid must be that key's thumbprint.
   const a = await generateEs256Key()
   const b = await generateEs256Key()
@@ -326,9 +340,14 @@ test('JW-8: kid cannot steer key selection', async () => {
       audience: AUDIENCE,
     })
   const byB = (await issueWith(b.key)).token
-  await rejects(verifier({ key: a.key }).verify, byB, 'key_not_found', 'kid')
+  await rejects(verifier({ key: a.key }).verify, byB, 'ERR_JWT_KEY_NOT_FOUND', 'kid')
   // A JWKS picks by kid among its own keys only: b's kid is unknown to a JWKS holding only a.
-  await rejects(verifier({ key: { jwks: jwksOf(a.key) } }).verify, byB, 'key_not_found', 'kid')
+  await rejects(
+    verifier({ key: { jwks: jwksOf(a.key) } }).verify,
+    byB,
+    'ERR_JWT_KEY_NOT_FOUND',
+    'kid',
+  )
   // …and finds the right one in a JWKS holding both.
   const both = { keys: [...jwksOf(a.key).keys, ...jwksOf(b.key).keys] }
   assert.is((await verifier({ key: { jwks: both } }).verify(byB)).sub, 'c')
@@ -350,10 +369,10 @@ test('ES256 round trip with the signing key, a local JWKS, and the JWKS as JSON 
   // A tampered ES256 signature fails.
   const [h, p, s] = token.split('.') as [string, string, string]
   const bad = `${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`
-  await rejects(verifier({ key }).verify, bad, 'signature_invalid')
+  await rejects(verifier({ key }).verify, bad, 'ERR_JWT_SIGNATURE_INVALID')
 })
 
-test('ES256 via jwksUrl: fetched from a local server, cached, failures are key_unavailable', async () => {
+test('ES256 via jwksUrl: fetched from a local server, cached, failures are ERR_JWT_KEY_UNAVAILABLE', async () => {
   const { key } = await generateEs256Key()
   let requests = 0
   let status = 200
@@ -374,10 +393,10 @@ test('ES256 via jwksUrl: fetched from a local server, cached, failures are key_u
     assert.is(requests, 1, 'JWKS is cached between verifications')
     status = 500
     const down = verifier({ key: { jwksUrl: new URL('/jwks', base) } })
-    await rejects(down.verify, token, 'key_unavailable')
+    await rejects(down.verify, token, 'ERR_JWT_KEY_UNAVAILABLE')
     // An HS256 token never reaches the remote JWKS.
     const before = requests
-    await rejects(v.verify, hs(), 'alg_not_allowed', 'alg')
+    await rejects(v.verify, hs(), 'ERR_JWT_ALG_NOT_ALLOWED', 'alg')
     assert.is(requests, before)
   } finally {
     server.close()
@@ -431,7 +450,7 @@ test('construction refuses weak or unusable keys and bad options (JW-7)', () => 
 test('RS-4: every failure is an AccessTokenError whose message has no token text', async () => {
   const v = verifier()
   const secretish = hs(claims({ sub: 'SENSITIVE-SUBJECT', iss: 'https://evil.test' }))
-  const error = await rejects(v.verify, secretish, 'claim_invalid', 'iss')
+  const error = await rejects(v.verify, secretish, 'ERR_JWT_CLAIM_INVALID', 'iss')
   assert.not.ok(error.message.includes('SENSITIVE'), 'claim values stay out of the message')
   assert.not.ok(error.message.includes('evil'), 'claim values stay out of the message')
   assert.is(error.name, 'AccessTokenError')

@@ -82,47 +82,54 @@ const safeName = (name: unknown) =>
 function keyError(error: unknown): AccessTokenError {
   if (error instanceof AccessTokenError) return error
   if (error instanceof errors.JWKSNoMatchingKey)
-    return fail('key_not_found', 'no configured key matches the token "kid" and "alg"', 'kid')
+    return fail(
+      'ERR_JWT_KEY_NOT_FOUND',
+      'no configured key matches the token "kid" and "alg"',
+      'kid',
+    )
   if (error instanceof errors.JWKSMultipleMatchingKeys)
     return fail(
-      'key_not_found',
+      'ERR_JWT_KEY_NOT_FOUND',
       'several configured keys match; the token must name one by "kid"',
       'kid',
     )
-  return fail('key_unavailable', 'the JSON Web Key Set could not be loaded or has no usable key')
+  return fail(
+    'ERR_JWT_KEY_UNAVAILABLE',
+    'the JSON Web Key Set could not be loaded or has no usable key',
+  )
 }
 
 /** Maps jose's errors to stable codes with messages we wrote (never jose's, never the token). */
 function joseError(error: unknown): AccessTokenError {
   if (error instanceof AccessTokenError) return error
   if (error instanceof errors.JWTExpired)
-    return fail('token_expired', 'token has expired (exp)', 'exp')
+    return fail('ERR_JWT_EXPIRED', 'token has expired (exp)', 'exp')
   if (error instanceof errors.JWTClaimValidationFailed) {
     const claim = safeName(error.claim)
     if (claim === 'typ')
       return fail(
-        'header_invalid',
+        'ERR_JWT_HEADER_INVALID',
         `header "typ" must be "${ACCESS_TOKEN_TYP}" (RFC 9068 §4)`,
         'typ',
       )
     if (error.reason === 'missing')
-      return fail('claim_invalid', `missing required claim "${claim}"`, claim)
-    if (claim === 'nbf') return fail('claim_invalid', 'token is not valid yet (nbf)', claim)
+      return fail('ERR_JWT_CLAIM_INVALID', `missing required claim "${claim}"`, claim)
+    if (claim === 'nbf') return fail('ERR_JWT_CLAIM_INVALID', 'token is not valid yet (nbf)', claim)
     if (error.reason === 'invalid')
-      return fail('claim_invalid', `claim "${claim}" has the wrong type`, claim)
-    return fail('claim_invalid', `claim "${claim}" does not have the expected value`, claim)
+      return fail('ERR_JWT_CLAIM_INVALID', `claim "${claim}" has the wrong type`, claim)
+    return fail('ERR_JWT_CLAIM_INVALID', `claim "${claim}" does not have the expected value`, claim)
   }
   if (error instanceof errors.JOSEAlgNotAllowed)
-    return fail('alg_not_allowed', 'token algorithm is not allowed', 'alg')
+    return fail('ERR_JWT_ALG_NOT_ALLOWED', 'token algorithm is not allowed', 'alg')
   if (error instanceof errors.JWSSignatureVerificationFailed)
-    return fail('signature_invalid', 'token signature is invalid')
+    return fail('ERR_JWT_SIGNATURE_INVALID', 'token signature is invalid')
   if (
     error instanceof errors.JWSInvalid ||
     error instanceof errors.JWTInvalid ||
     error instanceof errors.JOSENotSupported
   )
-    return fail('token_malformed', 'token is not a well-formed signed JWT')
-  return fail('token_invalid', 'token could not be verified')
+    return fail('ERR_JWT_MALFORMED', 'token is not a well-formed signed JWT')
+  return fail('ERR_JWT_INVALID', 'token could not be verified')
 }
 
 interface ResolvedKey {
@@ -230,23 +237,23 @@ function resolveKey(key: VerificationKey, allowInsecure: boolean): ResolvedKey {
 function checkHeader(header: ProtectedHeaderParameters, resolved: ResolvedKey): void {
   if (header.alg !== resolved.alg)
     throw fail(
-      'alg_not_allowed',
+      'ERR_JWT_ALG_NOT_ALLOWED',
       `algorithm ${describeAlg(header.alg)} is not allowed; this verifier accepts ${resolved.alg} only`,
       'alg',
     )
   for (const name of KEY_STEERING_HEADERS)
     if (Object.hasOwn(header, name))
       throw fail(
-        'header_invalid',
+        'ERR_JWT_HEADER_INVALID',
         `header "${name}" is not accepted: keys come from configuration only (RFC 8725 §3.10)`,
         name,
       )
   if (!Object.hasOwn(header, 'kid')) return
   const kid: unknown = header.kid
   if (typeof kid !== 'string' || kid === '' || kid.length > 256)
-    throw fail('header_invalid', 'header "kid" must be a short non-empty string', 'kid')
+    throw fail('ERR_JWT_HEADER_INVALID', 'header "kid" must be a short non-empty string', 'kid')
   if (!resolved.selectsByKid && kid !== resolved.kid)
-    throw fail('key_not_found', 'no configured key has the token "kid"', 'kid')
+    throw fail('ERR_JWT_KEY_NOT_FOUND', 'no configured key has the token "kid"', 'kid')
 }
 
 const nonEmpty = (value: unknown) => typeof value === 'string' && value !== ''
@@ -255,14 +262,22 @@ const nonEmpty = (value: unknown) => typeof value === 'string' && value !== ''
 function checkClaims(claims: Record<string, unknown>, nowSeconds: number, tolerance: number) {
   for (const claim of ['sub', 'client_id', 'jti'] as const)
     if (!nonEmpty(claims[claim]))
-      throw fail('claim_invalid', `claim "${claim}" must be a non-empty string`, claim)
+      throw fail('ERR_JWT_CLAIM_INVALID', `claim "${claim}" must be a non-empty string`, claim)
   const { aud, scope, iat } = claims
   if (Array.isArray(aud) && !aud.every((a) => typeof a === 'string'))
-    throw fail('claim_invalid', 'claim "aud" must be a string or an array of strings', 'aud')
+    throw fail(
+      'ERR_JWT_CLAIM_INVALID',
+      'claim "aud" must be a string or an array of strings',
+      'aud',
+    )
   if (typeof iat === 'number' && iat > nowSeconds + tolerance)
-    throw fail('claim_invalid', 'claim "iat" is in the future', 'iat')
+    throw fail('ERR_JWT_CLAIM_INVALID', 'claim "iat" is in the future', 'iat')
   if (scope !== undefined && (typeof scope !== 'string' || !parseScope(scope).every(isScopeToken)))
-    throw fail('claim_invalid', 'claim "scope" must be a space-separated scope string', 'scope')
+    throw fail(
+      'ERR_JWT_CLAIM_INVALID',
+      'claim "scope" must be a space-separated scope string',
+      'scope',
+    )
 }
 
 /**
@@ -302,12 +317,12 @@ export function createAccessTokenVerifier(options: VerifyOptions): AccessTokenVe
   return {
     async verify(token) {
       if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token))
-        throw fail('token_malformed', 'token is not a compact JWS (three base64url parts)')
+        throw fail('ERR_JWT_MALFORMED', 'token is not a compact JWS (three base64url parts)')
       let header: ProtectedHeaderParameters
       try {
         header = decodeProtectedHeader(token)
       } catch {
-        throw fail('token_malformed', 'token header is not a base64url JSON object')
+        throw fail('ERR_JWT_MALFORMED', 'token header is not a base64url JSON object')
       }
       checkHeader(header, resolved)
       const now = clock()

@@ -165,7 +165,7 @@ test('our verifier accepts PyJWT-issued HS256 and ES256 tokens and refuses a wro
     assert.unreachable('wrong audience accepted')
   } catch (error) {
     assert.instance(error, AccessTokenError)
-    assert.is((error as AccessTokenError).code, 'claim_invalid')
+    assert.is((error as AccessTokenError).code, 'ERR_JWT_CLAIM_INVALID')
     assert.is((error as AccessTokenError).claim, 'aud')
   }
 })

@@ -86,7 +86,7 @@ test('RS-4 / MCP-A7: wrong audience, wrong issuer, expired and forged tokens are
   await rejects(verify(await other.token()), (e: unknown) => e instanceof AccessTokenError)
   const token = await as.token()
   as.clock.now += 1800_000 + 31_000
-  await rejects(verify(token), (e: unknown) => (e as AccessTokenError).code === 'token_expired')
+  await rejects(verify(token), (e: unknown) => (e as AccessTokenError).code === 'ERR_JWT_EXPIRED')
   const [h, p] = token.split('.')
   await rejects(verify(`${h}.${p}.AAAA`), AccessTokenError)
 })
