@@ -233,7 +233,27 @@ it('secrets: read-only files at /run/secrets readable by 65532, only the AS hold
     s.containers.gateway,
     `console.log(JSON.stringify(require('fs').readdirSync('/run/secrets').sort()))`,
   )
-  assert.equal(gateway, ['fernet_keys', 'gateway_client_secret'], 'the gateway gets only its own')
+  assert.equal(
+    gateway,
+    ['audit_key', 'audit_signing_key', 'fernet_keys', 'gateway_client_secret'],
+    'the gateway gets only its own (its audit keys included)',
+  )
+  const oauth2 = await nodeIn<string[]>(
+    s.containers.oauth2,
+    `console.log(JSON.stringify(require('fs').readdirSync('/run/secrets').sort()))`,
+  )
+  assert.equal(oauth2, ['audit_key', 'audit_signing_key', 'jwt_private_key', 'oauth2_clients'])
+  // Each writer its own audit key: the gateway's is not the AS's.
+  const auditKeys = await Promise.all(
+    (['gateway', 'oauth2'] as const).map((service) =>
+      nodeIn<string>(
+        s.containers[service],
+        `console.log(JSON.stringify(require('fs').readFileSync('/run/secrets/audit_key', 'utf8')))`,
+      ),
+    ),
+  )
+  assert.is(auditKeys[0], readFileSync(join(s.secretsDir, 'gateway_audit_key'), 'utf8'))
+  assert.is(auditKeys[1], readFileSync(join(s.secretsDir, 'oauth2_audit_key'), 'utf8'))
   const jwks = (await (await fetch(`${s.oauth2Url}/.well-known/jwks.json`)).json()) as {
     keys: Record<string, string>[]
   }
@@ -427,13 +447,28 @@ it("gateway over HTTP from the host: 401 with resource_metadata, every server's 
   assert.ok(used && Number(used[1]) < limitMiB / 2, `memory ${stats.stdout.trim()}`)
 })
 
-/** Copies an audit log out of its volume (`docker cp`) and verifies it with the CLI. */
+/**
+ * Copies an audit log out of its volume (`docker cp`) and verifies it with the CLI, with its
+ * writer's audit key and checkpoint public key from the stack's secrets (`<writer>_audit_*`).
+ */
 async function auditCopy(container: string, file: string, dir: string, name: string) {
   const path = join(dir, name)
   await docker(['cp', `${container}:/var/log/mcp-docker/${file}`, path])
+  const writer = file.replace(/\.jsonl$/, '')
+  const secrets = need().secretsDir
   const verify = await run(
     process.execPath,
-    [join(root, 'dist/cli.mjs'), 'audit', 'verify', path, '--no-rotated'],
+    [
+      join(root, 'dist/cli.mjs'),
+      'audit',
+      'verify',
+      path,
+      '--no-rotated',
+      '--key',
+      join(secrets, `${writer}_audit_key`),
+      '--public-key',
+      join(secrets, `${writer}_audit_signing_key.pub.jwk`),
+    ],
     { allowFail: true },
   )
   const text = readFileSync(path, 'utf8')
@@ -472,9 +507,9 @@ it('gateway audit log: one record per call with client_id and jti, no raw values
   }
 })
 
-it("security-tools exec'd as .cursor/mcp.json says reads the gateway's audit log and writes its own to stderr", async () => {
-  const s = need()
-  const entry = readCursorEntries().find((e) => e.name === 'security-tools')!
+/** Starts a `.cursor/mcp.json` entry as Cursor would (aimed at the stack) and connects a client. */
+async function cursorSession(s: Stack, name: string) {
+  const entry = readCursorEntries().find((e) => e.name === name)!
   const { command, args, env, cwd } = entryForStack(entry, s)
   const transport = new StdioClientTransport({
     command,
@@ -487,36 +522,85 @@ it("security-tools exec'd as .cursor/mcp.json says reads the gateway's audit log
   transport.stderr?.on('data', (chunk) => (stderr += chunk))
   const client = new Client({ name: 'cursor-as-tested', version: '1.0.0' })
   await client.connect(transport)
-  try {
-    const result = (await client.callTool({
-      name: 'get_security_audit_log',
-      arguments: { event_type: 'tool_call' },
-    })) as CallToolResult
-    const content = result.structuredContent as {
-      available: boolean
-      file: string
-      records: { client_id?: string; jti?: string }[]
-    }
-    assert.is(content.available, true, toolText(result))
-    assert.is(content.file, '/var/log/mcp-docker/gateway.jsonl')
-    const jti = claims(httpToken!).jti
-    assert.ok(
-      content.records.some((r) => r.client_id === 'mcp-agent' && r.jti === jti),
-      'the HTTP calls of the agent are there',
-    )
-  } finally {
-    await client.close()
-  }
-  // Its own record went to its stderr (Cursor's MCP log), not into the gateway's hash chain.
-  assert.match(stderr, /"event":"tool_call","tool":"get_security_audit_log"/)
+  return { client, stderr: () => stderr }
+}
+
+it("Cursor's exec'd servers audit into the gateway's chain (collector); get_security_audit_log in that session lists its own calls; verify with the keys passes", async () => {
+  const s = need()
+  // The collector's socket: a tmpfs only uid 65532 may enter, the socket itself 0600.
+  const sock = await nodeIn<{ dir: string; sock: string }>(
+    s.containers.gateway,
+    `const fs = require('fs'); const d = fs.statSync('/run/mcp-docker'), k = fs.statSync('/run/mcp-docker/audit.sock');
+     console.log(JSON.stringify({ dir: (d.mode & 0o777).toString(8) + ' ' + d.uid, sock: (k.mode & 0o777).toString(8) + ' ' + k.uid + ' ' + k.isSocket() }))`,
+  )
+  assert.equal(sock, { dir: '700 65532', sock: '600 65532 true' })
   const dir = mkdtempSync(join(tmpdir(), 'mcp-docker-audit-'))
   try {
-    const log = await auditCopy(s.containers.gateway, 'gateway.jsonl', dir, 'gateway.jsonl')
-    assert.is(log.verify.code, 0, log.verify.stdout)
-    assert.not.ok(
-      log.records.some((r) => r.tool === 'get_security_audit_log'),
-      'one writer',
+    const before = await auditCopy(s.containers.gateway, 'gateway.jsonl', dir, 'before.jsonl')
+    const lastSeq = Number(before.records.at(-1)!.seq)
+    const example = await cursorSession(s, 'example')
+    const security = await cursorSession(s, 'security-tools')
+    let listed: CallToolResult
+    try {
+      const sum = (await example.client.callTool({
+        name: 'add',
+        arguments: { a: 20, b: 22 },
+      })) as CallToolResult
+      assert.equal(sum.structuredContent, { sum: 42 })
+      const pii = (await security.client.callTool({
+        name: 'test_pii_detection',
+        arguments: { text: 'write to kim@example.com' },
+      })) as CallToolResult
+      assert.not.ok(pii.isError, toolText(pii))
+      listed = (await security.client.callTool({
+        name: 'get_security_audit_log',
+        arguments: { event_type: 'tool_call', limit: 20 },
+      })) as CallToolResult
+    } finally {
+      await example.client.close()
+      await security.client.close()
+    }
+    const content = listed.structuredContent as {
+      available: boolean
+      file: string
+      records: { seq: number; tool?: string; pii?: Record<string, number> }[]
+    }
+    assert.is(content.file, '/var/log/mcp-docker/gateway.jsonl', toolText(listed))
+    const own = content.records.filter((r) => r.seq > lastSeq).map((r) => [r.tool, r.pii])
+    // This session's own call, listed in the same session (the other session's too: one chain).
+    assert.ok(
+      own.some(
+        ([tool, pii]) => tool === 'test_pii_detection' && JSON.stringify(pii) === '{"email":1}',
+      ),
+      `own call listed: ${JSON.stringify(own)}`,
     )
+    assert.ok(
+      own.some(([tool]) => tool === 'add'),
+      `the example session's call: ${JSON.stringify(own)}`,
+    )
+    for (const session of [example, security])
+      assert.not.match(session.stderr(), /audit_fallback|"event":"tool_call"/, 'not on stderr')
+    await waitNoBundleProcess(s.containers.gateway, 'security-tools')
+    await waitNoBundleProcess(s.containers.gateway, 'example')
+    // In the gateway's file, chained with the gateway's own records; keyed, checkpoints signed.
+    const after = await auditCopy(s.containers.gateway, 'gateway.jsonl', dir, 'after.jsonl')
+    assert.is(after.verify.code, 0, after.verify.stdout + after.verify.stderr)
+    assert.match(after.verify.stdout, /macs checked/)
+    assert.match(after.verify.stdout, /signatures checked/)
+    const tools = after.records
+      .filter((r) => Number(r.seq) > lastSeq && r.event === 'tool_call')
+      .map((r) => r.tool)
+    for (const tool of ['add', 'test_pii_detection', 'get_security_audit_log'])
+      assert.ok(tools.includes(tool), `${tool} in gateway.jsonl: ${tools.join(', ')}`)
+    assert.ok(
+      before.records.some((r) => r.event === 'server_start' && /^gateway/.test(String(r.detail))),
+      "the gateway's own records in the same file",
+    )
+    assert.ok(
+      after.records.every((r) => typeof r.mac === 'string'),
+      'every record keyed',
+    )
+    assert.not.ok(after.text.includes('kim@example.com'), 'no raw PII')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -631,8 +715,8 @@ it('run_mcp_server_with_logging.sh serves a bundle and appends its stderr to a l
     )
     assert.match(log, /Sequential Thinking MCP Server running on stdio/)
 
-    // security-tools next to the gateway: its audit tools read the gateway's log, its own
-    // record lands in the log file.
+    // security-tools next to the gateway: its audit tools read the gateway's log, and its own
+    // record lands there too (the collector), not in the log file.
     const security = new Client({ name: 'logging-wrapper', version: '1.0.0' })
     await security.connect(
       new StdioClientTransport({
@@ -657,10 +741,12 @@ it('run_mcp_server_with_logging.sh serves a bundle and appends its stderr to a l
       [true, '/var/log/mcp-docker/gateway.jsonl'],
       toolText(result),
     )
-    assert.match(
+    assert.not.match(
       readFileSync(join(logDir, 'security-tools.log'), 'utf8'),
-      /"tool":"get_security_audit_log"/,
+      /"tool":"get_security_audit_log"|audit_fallback/,
     )
+    const chain = await auditCopy(s.containers.gateway, 'gateway.jsonl', logDir, 'gateway.jsonl')
+    assert.ok(chain.records.some((r) => r.tool === 'get_security_audit_log'))
   } finally {
     rmSync(logDir, { recursive: true, force: true })
   }
