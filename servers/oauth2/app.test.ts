@@ -4,7 +4,7 @@ import { hashClientSecret } from '../../shared/clients/secret.ts'
 import { createClientStore, type ClientStore } from '../../shared/clients/store.ts'
 import { hs256Key } from '../../shared/jwt/keys.ts'
 import { createApp } from './app.ts'
-import { DEFAULT_RESOURCE, ISSUER, makeTestApp, TEST_JWT_SECRET } from './testing.ts'
+import { DEFAULT_RESOURCE, FORM, ISSUER, makeTestApp, TEST_JWT_SECRET } from './testing.ts'
 
 /** Small deterministic PRNG (mulberry32) so a failure can be replayed. */
 function rng(seed: number) {
@@ -203,6 +203,125 @@ test('a failing audit sink never fails the request; the error goes to onUnexpect
   assert.is(res.status, 200)
   await new Promise((r) => setTimeout(r, 0))
   assert.is(seen.length, 1)
+})
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+test('LOG-4: X-Request-Id: a sane one is echoed and audited; a hostile one never is', async () => {
+  const t = await makeTestApp()
+  const ask = async (id?: string) => {
+    const before = t.events.length
+    const res = await t.post(
+      '/oauth2/token',
+      'grant_type=client_credentials',
+      ['mcp-client', 'secret'],
+      {
+        ...(id !== undefined ? { 'X-Request-Id': id } : {}),
+      },
+    )
+    assert.is(res.status, 200)
+    const echoed = res.headers.get('x-request-id')
+    assert.is(t.events.length, before + 1)
+    assert.is(t.events.at(-1)!.request_id, echoed, 'the audit record holds the echoed id')
+    return echoed
+  }
+  assert.is(await ask('trace-7_ab=='), 'trace-7_ab==')
+  assert.match((await ask())!, UUID)
+  // Too long, or outside [A-Za-z0-9_=-] (spaces, quotes, a log-line forger's separators…).
+  for (const hostile of ['x'.repeat(129), 'a b', '"><script>', 'id;level=error', 'a\tb', 'é'])
+    assert.match((await ask(hostile))!, UUID, JSON.stringify(hostile))
+  assert.is(await ask('x'.repeat(128)), 'x'.repeat(128))
+  // Error answers, plain Responses built by routes, and 404s carry it too.
+  const bad = await t.post('/oauth2/token', 'grant_type=password', ['mcp-client', 'secret'], {
+    'X-Request-Id': 'r-400',
+  })
+  assert.is(bad.status, 400)
+  assert.is(bad.headers.get('x-request-id'), 'r-400')
+  const missing = await t.app.request('/nowhere', { headers: { 'X-Request-Id': 'r-404' } })
+  assert.is(missing.status, 404)
+  assert.is(missing.headers.get('x-request-id'), 'r-404')
+})
+
+test('RFC 9110 §15.5.6: another method on a served path is a JSON 405 with Allow', async () => {
+  const t = await makeTestApp()
+  for (const path of ['/oauth2/token', '/oauth2/introspect', '/oauth2/revoke']) {
+    for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH']) {
+      const res = await t.app.request(path, { method })
+      assert.is(res.status, 405, `${method} ${path}`)
+      assert.is(res.headers.get('allow'), 'POST')
+      assert.is(res.headers.get('cache-control'), 'no-store')
+      if (method !== 'HEAD')
+        assert.equal(await res.json(), {
+          error: 'invalid_request',
+          error_description: 'method not allowed; use POST',
+        })
+    }
+  }
+  // A GET resource: HEAD is served too (Hono answers it through the GET route), so Allow names it.
+  const meta = '/.well-known/oauth-authorization-server'
+  const metaPost = await t.app.request(meta, { method: 'POST' })
+  assert.is(metaPost.status, 405)
+  assert.is(metaPost.headers.get('allow'), 'GET, HEAD')
+  assert.is((await t.app.request(meta, { method: 'HEAD' })).status, 200)
+  const authorize = await t.app.request('/oauth2/authorize', { method: 'PUT' })
+  assert.is(authorize.status, 405)
+  assert.is(authorize.headers.get('allow'), 'GET, HEAD, POST')
+  // Unknown paths stay 404.
+  assert.is((await t.app.request('/oauth2/nothing', { method: 'PUT' })).status, 404)
+})
+
+test('RFC 6749 §5.2: oversized token requests are 413 invalid_request JSON, chunked or not', async () => {
+  const t = await makeTestApp()
+  const expect = async (res: Response, status: number) => {
+    assert.is(res.status, status)
+    assert.is(res.headers.get('cache-control'), 'no-store')
+    const body = (await res.json()) as Record<string, unknown>
+    assert.is(body.error, 'invalid_request')
+    assert.type(body.error_description, 'string')
+  }
+  const auth = { Authorization: t.basic('mcp-client', 'secret'), ...FORM }
+  const pad = `grant_type=client_credentials&pad=${'x'.repeat(17 * 1024)}`
+  // A declared Content-Length over the limit: refused before reading.
+  await expect(
+    await t.app.request('/oauth2/token', {
+      method: 'POST',
+      body: pad,
+      headers: { ...auth, 'Content-Length': String(pad.length) },
+    }),
+    413,
+  )
+  // Chunked (no Content-Length): the stream is abandoned once it passes the limit.
+  let pulled = 0
+  const chunked = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++
+      controller.enqueue(
+        new TextEncoder().encode(
+          pulled === 1 ? 'grant_type=client_credentials&p=' : 'x'.repeat(1024),
+        ),
+      )
+      if (pulled > 1000) controller.close()
+    },
+  })
+  await expect(
+    await t.app.request('/oauth2/token', {
+      method: 'POST',
+      body: chunked,
+      headers: auth,
+      duplex: 'half',
+    } as RequestInit),
+    413,
+  )
+  assert.ok(pulled < 40, `read ${pulled} chunks`)
+  // A Content-Length that is not a number (hono/body-limit would parseInt it): 400, not a read.
+  await expect(
+    await t.app.request('/oauth2/token', {
+      method: 'POST',
+      body: 'grant_type=client_credentials',
+      headers: { ...auth, 'Content-Length': '29abc' },
+    }),
+    400,
+  )
 })
 
 test.run()

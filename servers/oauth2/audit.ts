@@ -12,12 +12,13 @@ export type OAuth2AuditEvent =
   | 'token_revoked'
   | 'token_rejected'
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
-
-/** The caller's `X-Request-Id` when it is a sane token, else a fresh UUID (LOG-4 correlation). */
+/**
+ * The request's id (LOG-4 correlation): set by `hono/request-id` in app.ts from a checked
+ * `X-Request-Id` or a fresh UUID; a fresh UUID when the route runs without that middleware.
+ */
 export function requestIdOf(c: Context): string {
-  const given = c.req.header('x-request-id')
-  return given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+  const id: unknown = c.get('requestId')
+  return typeof id === 'string' ? id : crypto.randomUUID()
 }
 
 /** Records without making the request wait; a record failure goes to `onError`, never to the client. */

@@ -1,6 +1,5 @@
 // POST /oauth2/introspect: token introspection for authenticated clients (RFC 7662; IN-1..IN-6).
 import { Hono } from 'hono'
-import { methodNotAllowed } from '../../../shared/http/error-handler.ts'
 import { readForm } from '../../../shared/http/form.ts'
 import { noStoreJson, OAuthError } from '../../../shared/http/oauth-error.ts'
 import type { OAuth2Context } from '../context.ts'
@@ -52,6 +51,6 @@ export function introspectRoute(ctx: OAuth2Context): Hono {
       jti: claims.jti,
     })
   })
-  app.all(INTROSPECT_PATH, () => methodNotAllowed(['POST'])) // IN-2: GET refused
+  // IN-2: GET (any method but POST) is a 405 from the app's methodNotAllowed (app.ts).
   return app
 }

@@ -1,6 +1,5 @@
 // POST /oauth2/revoke: token revocation (RFC 7009; RV-1..RV-5) onto the jti denylist.
 import { Hono } from 'hono'
-import { methodNotAllowed } from '../../../shared/http/error-handler.ts'
 import { readForm } from '../../../shared/http/form.ts'
 import { NO_STORE_HEADERS, OAuthError } from '../../../shared/http/oauth-error.ts'
 import type { OAuth2Context } from '../context.ts'
@@ -66,6 +65,6 @@ export function revokeRoute(ctx: OAuth2Context): Hono {
     }
     return new Response(null, { status: 200, headers: NO_STORE_HEADERS })
   })
-  app.all(REVOKE_PATH, () => methodNotAllowed(['POST']))
+  // Anything but POST (RFC 7009 §2.1): a 405 from the app's methodNotAllowed (app.ts).
   return app
 }

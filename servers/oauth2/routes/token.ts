@@ -2,7 +2,6 @@
 import { Hono } from 'hono'
 import type { RegisteredClient } from '../../../shared/clients/registry.ts'
 import { isResourceIndicator, SCOPE_TOKEN_PATTERN } from '../../../shared/clients/registry.ts'
-import { methodNotAllowed } from '../../../shared/http/error-handler.ts'
 import { readForm } from '../../../shared/http/form.ts'
 import { noStoreJson, OAuthError } from '../../../shared/http/oauth-error.ts'
 import type { OAuth2Context } from '../context.ts'
@@ -108,7 +107,6 @@ export function tokenRoute(ctx: OAuth2Context): Hono {
       throw error
     }
   })
-  // OA-1: anything but POST is not a token request.
-  app.all(TOKEN_PATH, () => methodNotAllowed(['POST']))
+  // OA-1: anything but POST is not a token request: 405 from the app's methodNotAllowed (app.ts).
   return app
 }
