@@ -31,6 +31,13 @@ const tooLarge = (max: number) =>
  * limit is refused before reading; with a declared length within it the runtime's buffered read
  * is used (the HTTP parser delivers no more than the declared length) and re-checked; without
  * one (chunked) the stream is read and abandoned as soon as it passes the limit.
+ *
+ * Why not `hono/body-limit` (Hono 4.13) in front of the routes: it trusts a declared length as
+ * `parseInt` reads it (`29abc` passes as 29, `abc` as no limit at all) and never re-checks the
+ * bytes then read; a body stream that fails mid-read escapes as an unexpected error (our 500)
+ * instead of a 400; and it buffers the body into a new Request that this function would then read
+ * again. Its refusal is also a text 413, where the OAuth2 endpoints answer RFC 6749 §5.2 JSON
+ * and /mcp a JSON-RPC error (both built from this RequestBodyError).
  */
 export async function readBodyBytes(
   request: Request,

@@ -160,6 +160,44 @@ test('MCP-T3: 406 without both Accept types, 415 for non-JSON, 413 over the limi
   })
 })
 
+test('MCP-T3: a chunked body over the limit is a JSON-RPC 413 after a few chunks; a bad Content-Length a 400', async () => {
+  // Our reader, not hono/body-limit (see shared/http/body.ts): the same JSON-RPC error shape.
+  const file = { limits: { maxBodyBytes: 1024 } }
+  await withHarness({ file }, async (h) => {
+    const token = await h.token()
+    let pulled = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++
+        controller.enqueue(
+          new TextEncoder().encode(pulled === 1 ? '{"jsonrpc":"2.0","p":"' : 'x'.repeat(256)),
+        )
+        if (pulled > 1000) controller.close()
+      },
+    })
+    const headers = {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+    }
+    const big = await h.request('/mcp', {
+      method: 'POST',
+      headers,
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    assert.is(big.status, 413)
+    assert.equal(((await big.json()) as any).error.code, -32000)
+    assert.ok(pulled < 20, `read ${pulled} chunks`)
+    const odd = await h.request('/mcp', {
+      method: 'POST',
+      headers: { ...headers, 'Content-Length': '15abc' },
+      body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+    })
+    assert.is(odd.status, 400)
+  })
+})
+
 test('MCP-T5/T6: initialize opens a session (secure id, SSE answer); the id is then required', async () => {
   await withHarness({}, async (h) => {
     const token = await h.token()

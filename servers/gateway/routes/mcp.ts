@@ -249,6 +249,9 @@ export function mcpRoute(options: McpRouteOptions): Hono<GatewayEnv> {
     return session.transport.handleRequest(c.req.raw, { authInfo: c.get('auth').authInfo })
   })
 
+  // RFC 9110 §15.5.6 by hand, not `hono/method-not-allowed`: this 405 is a JSON-RPC error body
+  // (as the SDK's transport answers), and Hono's would add HEAD (Hono routes HEAD to the GET
+  // handler) and order Allow by registration: `GET, POST, DELETE` is what clients have seen.
   app.all(MCP_PATH, () =>
     jsonRpcErrorResponse(405, -32000, 'Method not allowed.', { Allow: 'GET, POST, DELETE' }),
   )

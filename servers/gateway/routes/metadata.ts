@@ -51,6 +51,8 @@ export function metadataRoute(options: MetadataOptions): Hono {
       'Access-Control-Allow-Origin': '*',
     }),
   )
+  // By hand rather than `hono/method-not-allowed` (which the OAuth2 app uses): it would answer
+  // `Allow: GET, HEAD` where this route has always answered `GET`.
   app.all(at, () => methodNotAllowed(['GET']))
   return app
 }
