@@ -11,7 +11,9 @@ import { rename, writeFile } from 'node:fs/promises'
 import { createAggregatingLog, type AggregateOptions } from '../audit/aggregate.ts'
 import type { CheckpointState } from '../audit/checkpoint.ts'
 import { RECOVERED_EVENT, ROTATED_OUT_EVENT, rotatedOutDetail } from '../audit/verify.ts'
+import { ConfigError } from '../config/errors.ts'
 import { auditSettingsFromEnv } from './audit-env.ts'
+import { createSyslogSink, parseSyslogUrl } from './audit-syslog-sink.ts'
 import { createFileSink, type FileSink, type FileSinkOptions } from './audit-file-sink.ts'
 import { startAuditCollector, type AuditCollector } from './audit-collector.ts'
 import { lockAuditLog, type AuditLock } from './audit-lock.ts'
@@ -37,7 +39,9 @@ export interface AuditFileLogOptions
    * AUDIT_KEY[_FILE], AUDIT_SIGNING_KEY[_FILE], AUDIT_CHECKPOINT_*, MCP_DOCKER_ENV); its
    * warnings go to stderr. Explicit `key`/`checkpoints` options win. With
    * `AUDIT_COLLECTOR_SOCKET` set there, this writer also serves the collector socket
-   * (`audit-collector.ts`), so other processes' events join this chain. Default: none.
+   * (`audit-collector.ts`), so other processes' events join this chain; with `AUDIT_SYSLOG`
+   * (`udp://host:port` or `tcp://host:port`; APP-NAME from `AUDIT_SYSLOG_APP`) every record is
+   * also shipped as an RFC 5424 message (`audit-syslog-sink.ts`). Default: none.
    */
   env?: Env
   /** Aggregate refused/unauthenticated events (`aggregate.ts`); false = off. Default: on. */
@@ -82,6 +86,17 @@ export async function openAuditFileLog(options: AuditFileLogOptions): Promise<Au
     lock: locking = true,
     ...logOptions
   } = options
+  // AUDIT_SYSLOG: every record of this chain (the collector's included) also shipped off the box.
+  // Checked here (fail at start); the sink is made with the log below.
+  const syslogUrl = env?.AUDIT_SYSLOG?.trim()
+  const syslogApp = env?.AUDIT_SYSLOG_APP?.trim()
+  if (syslogUrl) {
+    try {
+      parseSyslogUrl(syslogUrl)
+    } catch (error) {
+      throw new ConfigError([(error as Error).message])
+    }
+  }
   const settings = env ? await auditSettingsFromEnv(env) : { warnings: [] }
   for (const warning of settings.warnings) console.error(warning)
   const lock: AuditLock | undefined = locking ? await lockAuditLog(path) : undefined
@@ -136,7 +151,13 @@ export async function openAuditFileLog(options: AuditFileLogOptions): Promise<Au
             },
           }
         : {}),
-      sinks: [sink, ...extraSinks],
+      sinks: [
+        sink,
+        ...extraSinks,
+        ...(syslogUrl
+          ? [createSyslogSink({ url: syslogUrl, ...(syslogApp ? { appName: syslogApp } : {}) })]
+          : []),
+      ],
       resume: head ?? undefined,
     })
     const close = created.close.bind(created)
