@@ -88,6 +88,16 @@ test('RS-4 / MCP-A7: bad, expired, wrong-audience and revoked tokens → 401 inv
     assert.ok(records.length >= 5)
     assert.ok(records.every((r) => r.event === 'token_rejected' && r.outcome === 'denied'))
     assert.match(records.at(-1)!.detail!, /invalid_token revoked/)
+    // The verifier's reason, as its stable AccessTokenError code (ERR_*, jose's style).
+    assert.equal(
+      records.slice(0, 4).map((r) => r.detail),
+      [
+        'invalid_token ERR_JWT_SIGNATURE_INVALID',
+        'invalid_token ERR_JWT_MALFORMED',
+        'invalid_token ERR_JWT_CLAIM_INVALID',
+        'invalid_token ERR_JWT_EXPIRED',
+      ],
+    )
     assert.is(records.at(-1)!.client_id, 'mcp-client')
     const text = await h.audit.text()
     for (const token of [good, elsewhere, revokedToken])
