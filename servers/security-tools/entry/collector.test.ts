@@ -10,7 +10,9 @@ import * as assert from 'uvu/assert'
 import { readAuditRecords } from '../../../shared/audit/read.ts'
 import { verifyAuditChain } from '../../../shared/audit/verify.ts'
 import { openAuditFileLog } from '../../../shared/node/audit-file-log.ts'
-import { connectBundle } from '../../../test/e2e/helpers.ts'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { bundlePath } from '../../../test/support/bundle.ts'
 
 test("a session's own calls reach the writer's chain through the collector, and the session lists them at once", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-security-collector-'))
@@ -18,9 +20,21 @@ test("a session's own calls reach the writer's chain through the collector, and 
   const socket = join(dir, 'audit.sock')
   const writer = await openAuditFileLog({ path, env: { AUDIT_COLLECTOR_SOCKET: socket } })
   await writer.record({ event: 'server_start', outcome: 'ok', detail: 'gateway' })
-  const session = await connectBundle('security-tools', {
-    env: { AUDIT_COLLECTOR_SOCKET: socket, AUDIT_LOG_SOURCE_FILE: path },
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [await bundlePath('security-tools')],
+    env: {
+      PATH: process.env.PATH ?? '',
+      AUDIT_COLLECTOR_SOCKET: socket,
+      AUDIT_LOG_SOURCE_FILE: path,
+    },
+    stderr: 'pipe',
   })
+  let stderr = ''
+  transport.stderr?.on('data', (chunk) => (stderr += chunk))
+  const client = new Client({ name: 'cursor-like', version: '1.0.0' })
+  await client.connect(transport)
+  const session = { client, close: () => client.close(), stderr: () => stderr }
   try {
     await session.client.callTool({
       name: 'test_pii_detection',
