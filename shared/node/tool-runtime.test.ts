@@ -114,6 +114,18 @@ test('unreadable and malformed policy files, unwritable audit log', async () => 
     }),
   )
   assert.match(audit[0] ?? '', /^AUDIT_LOG_FILE: cannot open .*audit\.log \(E[A-Z]+\)$/)
+  // A bad audit setting beside a good file names the variable, not "cannot open".
+  const settings = await problemsOf(() =>
+    createToolRuntime({
+      env: {
+        AUDIT_LOG_FILE: join(dir, 'settings-audit.log'),
+        AUDIT_SYSLOG: 'syslog.example:514',
+        AUDIT_KEY: 'short',
+      },
+      detector: createFakeDetector(),
+    }),
+  )
+  assert.equal(settings, ['AUDIT_SYSLOG: expected udp://host:port or tcp://host:port'])
 })
 
 test('encrypt without a Fernet key is a configuration error', async () => {

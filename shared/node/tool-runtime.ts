@@ -126,7 +126,10 @@ export async function startToolRuntime(
       try {
         audit = await openAuditFileLog({ path: auditPath, scrub, env })
       } catch (error) {
-        problems.add(`AUDIT_LOG_FILE: cannot open ${auditPath} (${errorCode(error)})`)
+        // A bad audit setting (AUDIT_KEY, AUDIT_SIGNING_KEY, AUDIT_SYSLOG…) names itself.
+        if (error instanceof ConfigError)
+          for (const problem of error.problems) problems.add(problem)
+        else problems.add(`AUDIT_LOG_FILE: cannot open ${auditPath} (${errorCode(error)})`)
       }
     } else if (readVar(env, 'AUDIT_COLLECTOR_SOCKET')) {
       // Records join the chain of the process that owns the log (docs/audit.md, collector).
