@@ -2,7 +2,9 @@
 # Checks a running stack from the host and prints a pass/fail table: every container running,
 # healthy and non-root; the OAuth2 metadata, token and /hello flows; the gateway's /health, its
 # 401 challenge and one tool call over HTTP with the token; one tool call through `docker exec -i`
-# as Cursor makes it. Exits 1 if any check failed.
+# as Cursor makes it, found in the gateway's audit chain; that chain verified with its keys
+# (`audit verify --key --public-key`, needs node and dist/cli.mjs on the host, else SKIP).
+# Exits 1 if any check failed.
 #
 # Usage: scripts/health_check.sh
 # Environment (the same defaults as compose.yml; MCP_HEALTH_WAIT: seconds to wait for containers
@@ -25,7 +27,7 @@ rows=()
 # record <check> <ok|FAIL> <detail>
 record() {
   rows+=("$(printf '%-36s %-4s %s' "$1" "$2" "$3")")
-  [ "$2" = ok ] || failed=$((failed + 1))
+  [ "$2" = ok ] || [ "$2" = SKIP ] || failed=$((failed + 1))
 }
 
 if ! command -v docker >/dev/null || ! docker info >/dev/null 2>&1; then
@@ -146,10 +148,46 @@ tool_call() {
   eval "exec $in>&-"
   [ -z "$pid" ] || wait "$pid" 2>/dev/null
 }
+# The last sequence number of the gateway's audit chain (read inside the container).
+last_seq() {
+  docker exec "$prefix-gateway" /nodejs/bin/node -e "const l = require('fs').readFileSync('/var/log/mcp-docker/gateway.jsonl', 'utf8').trim().split('\n').pop(); console.log(l ? JSON.parse(l).seq : 0)" 2>/dev/null
+}
+seq_before=$(last_seq)
 reply=$(tool_call "$prefix-gateway" example '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3}}}')
 if [[ $reply == *'"result"'* && $reply != *'"isError":true'* && $reply == *5* ]]; then
   record "tool call example/add (exec)" ok "2 + 3 answered"
 else record "tool call example/add (exec)" FAIL "${reply:0:100}"; fi
+
+# That call reached the gateway's chain through the audit collector (AUDIT_COLLECTOR_SOCKET).
+found=
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  found=$(docker exec "$prefix-gateway" /nodejs/bin/node -e "
+    const lines = require('fs').readFileSync('/var/log/mcp-docker/gateway.jsonl', 'utf8').trim().split('\n')
+    const r = lines.map((l) => JSON.parse(l)).find((r) => r.seq > ${seq_before:-0} && r.event === 'tool_call' && r.tool === 'add')
+    console.log(r ? r.seq : '')" 2>/dev/null)
+  [ -n "$found" ] && break
+  sleep 0.5
+done
+if [ -n "$found" ]; then record "  exec call in gateway.jsonl" ok "seq $found (collector)"
+else record "  exec call in gateway.jsonl" FAIL "no tool_call add after seq ${seq_before:-?}"; fi
+
+# The gateway's chain verifies with its audit key and checkpoint public key (docs/audit.md).
+key=$secrets/gateway_audit_key
+pub=$secrets/gateway_audit_signing_key.pub.jwk
+if ! command -v node >/dev/null || [ ! -f "$root/dist/cli.mjs" ]; then
+  record "audit chain gateway.jsonl" SKIP "needs node and dist/cli.mjs on the host"
+elif [ ! -r "$key" ] || [ ! -r "$pub" ]; then
+  record "audit chain gateway.jsonl" SKIP "cannot read $key / $pub (run as root?)"
+else
+  tmp=$(mktemp -d)
+  # The published checkpoint first: the log copied after it holds the record it covers.
+  docker cp "$prefix-gateway:/var/log/mcp-docker/gateway.jsonl.checkpoint.json" "$tmp/" >/dev/null 2>&1
+  docker cp "$prefix-gateway:/var/log/mcp-docker/gateway.jsonl" "$tmp/" >/dev/null 2>&1
+  if out=$(node "$root/dist/cli.mjs" audit verify "$tmp/gateway.jsonl" --no-rotated --key "$key" --public-key "$pub" 2>&1); then
+    record "audit chain gateway.jsonl" ok "$(printf '%s' "$out" | head -1 | cut -c1-60), keyed"
+  else record "audit chain gateway.jsonl" FAIL "$(printf '%s' "$out" | grep -m1 BROKEN | cut -c1-100)"; fi
+  rm -rf "$tmp"
+fi
 
 printf '%-36s %-4s %s\n' CHECK OK DETAIL
 printf '%s\n' "${rows[@]}"

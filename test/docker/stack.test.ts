@@ -771,6 +771,8 @@ it('health_check.sh: every check passes against the stack', async () => {
     'gateway /health',
     'gateway 401 without a token',
     'tool call add (HTTP gateway)',
+    '  exec call in gateway.jsonl',
+    'audit chain gateway.jsonl',
   ])
     assert.match(result.stdout, new RegExp(`^${row.replace(/[()/]/g, '\\$&')} +ok `, 'm'), row)
 })
