@@ -36,8 +36,10 @@ printf '=== %s %s /app/%s.mjs (host pid %s) ===\n' "$(date -u +%FT%TZ)" "$contai
 
 # `exec` keeps one process between the client and docker, so the client's signals reach docker and
 # closing the pipe ends the server (it exits when its standard input closes). The bundles exec'd
-# next to the gateway log audit records to standard error (this log), not to the gateway's file;
-# security-tools reads the gateway's file for its audit tools, as in .cursor/mcp.json.
+# next to the gateway send their audit records to the gateway's chain (the container's
+# AUDIT_COLLECTOR_SOCKET; only a record the collector could not take lands in this log, marked
+# audit_fallback); security-tools reads the gateway's file for its audit tools, as in
+# .cursor/mcp.json.
 extra=()
 if [ "$bundle" = security-tools ]; then
   extra=(-e AUDIT_LOG_SOURCE_FILE=/var/log/mcp-docker/gateway.jsonl)
