@@ -33,6 +33,11 @@ export interface Catalog {
   refresh(): boolean
   /** Every scope some tool needs (for the PRM `scopes_supported`). */
   scopes(): string[]
+  /**
+   * The servers a token with `scopes` may use (their resources, prompts and completions): every
+   * enabled server whose `scopes` (plus `requiredScopes`) it holds, in configuration order.
+   */
+  serversFor(scopes: readonly string[]): Array<{ name: string; upstream: Upstream }>
 }
 
 export interface CatalogOptions {
@@ -102,6 +107,16 @@ export function createCatalog(options: CatalogOptions): Catalog {
       byName = new Map(entries.map((e) => [e.name, e]))
       listCache = new Map()
       return true
+    },
+    serversFor(scopes) {
+      const visible: Array<{ name: string; upstream: Upstream }> = []
+      for (const server of options.servers) {
+        const upstream = options.upstreams.get(server.name)
+        if (!upstream) continue
+        if (!hasScopes(scopes, [...options.requiredScopes, ...server.scopes])) continue
+        visible.push({ name: server.name, upstream })
+      }
+      return visible
     },
     scopes() {
       const all = new Set(options.requiredScopes)

@@ -139,7 +139,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const tools = catalog
   sessions = createSessionManager({
     createServer: (hooks) =>
-      createFrontServer({ catalog: tools, guard: deps.guard, info, onError: log, ...hooks }),
+      createFrontServer({
+        catalog: tools,
+        guard: deps.guard,
+        audit: deps.audit,
+        info,
+        onError: log,
+        ...hooks,
+      }),
     idleMs: config.limits.sessionIdleSeconds * 1000,
     maxSessions: config.limits.maxSessions,
     maxPerClient: config.limits.maxSessionsPerClient,

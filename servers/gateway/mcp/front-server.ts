@@ -14,6 +14,7 @@ import {
   type ServerNotification,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
+import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import { LOG_LEVELS, type HandlerExtra } from '../../../shared/mcp/context.ts'
 import { newErrorId } from '../../../shared/mcp/errors.ts'
 import type { Guard, GuardedCall } from '../../../shared/mcp/guard.ts'
@@ -23,12 +24,15 @@ import { errorResult } from '../../../shared/mcp/result.ts'
 import { hasScopes } from '../auth/principal.ts'
 import type { Catalog, CatalogEntry } from '../catalog.ts'
 import { UpstreamError, type UpstreamErrorCode } from '../upstream/errors.ts'
+import { featureCapabilities, registerFeatures } from './features.ts'
 import type { LogParams } from '../upstream/upstream.ts'
 
 export interface FrontServerOptions {
   catalog: Catalog
   /** The guard of every call (PII policy both ways, audit record). */
   guard: Guard
+  /** Receives one `mcp_request` record per relayed resource, prompt or completion request. */
+  audit?: AuditRecorder
   /** `serverInfo` of the gateway. */
   info: { name: string; version: string }
   /** `instructions` of the gateway. Default: a line naming the servers. */
@@ -77,16 +81,24 @@ function guardedListOf(guard: Guard, list: readonly Tool[]): Promise<GuardedTool
 export function createFrontServer(options: FrontServerOptions): Server {
   const { catalog, guard, onError = (line: string) => console.error(line) } = options
   const servers = [...new Set(catalog.entries().map((e) => e.upstream.name))]
+  const features = featureCapabilities(catalog)
   const server = new Server(
     { ...options.info },
     {
-      capabilities: { tools: { listChanged: true }, logging: {} },
+      capabilities: { tools: { listChanged: true }, logging: {}, ...features },
       instructions:
         options.instructions ??
         `Tools of several MCP servers behind one endpoint${servers.length ? ` (${servers.join(', ')})` : ''}. ` +
           'A tool keeps its own name unless two servers share it; then it is <server>_<tool>.',
     },
   )
+
+  registerFeatures(server, features, {
+    catalog,
+    guard,
+    onError,
+    ...(options.audit ? { audit: options.audit } : {}),
+  })
 
   let level: LoggingLevel = options.defaultLogLevel ?? 'info'
   server.setRequestHandler(SetLevelRequestSchema, (request) => {

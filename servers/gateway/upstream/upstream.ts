@@ -8,12 +8,14 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import {
   CallToolResultSchema,
   ListToolsResultSchema,
+  ResultSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
   type JSONRPCMessage,
   type LoggingMessageNotification,
   type Progress,
   type RequestId,
+  type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { DEFAULT_BACKOFF, restartDelay, type BackoffOptions } from './backoff.ts'
@@ -100,6 +102,17 @@ export interface Upstream {
     args: Record<string, unknown>,
     options?: UpstreamCallOptions,
   ): Promise<CallToolResult>
+  /** The capabilities of the last `initialize` (undefined until connected). */
+  readonly capabilities: ServerCapabilities | undefined
+  /**
+   * Sends any other request (`resources/read`, `prompts/get`, `completion/complete`…) and resolves
+   * with its raw result; rejects like `call` (an `UpstreamError`, or the SDK's `McpError`).
+   */
+  request(
+    method: string,
+    params: Record<string, unknown>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Record<string, unknown>>
   /** Stops supervising and closes the connection (a child is ended). Idempotent. */
   close(): Promise<void>
 }
@@ -175,8 +188,12 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
     get inflight() {
       return inflight
     },
+    get capabilities() {
+      return connection?.client.getServerCapabilities()
+    },
     start: () => (attempt ??= connect()),
     call,
+    request,
     close,
   }
 
@@ -356,20 +373,7 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
     args: Record<string, unknown>,
     callOptions: UpstreamCallOptions = {},
   ): Promise<CallToolResult> {
-    const conn = connection
-    if (state === 'stopped') throw new UpstreamError('closed', name, 'the gateway is shutting down')
-    if (!conn || state !== 'ready') {
-      const wait = retryAt === undefined ? undefined : Math.max(0, retryAt - clock())
-      const when = wait === undefined ? '' : ` (next attempt in ${Math.ceil(wait / 1000)} s)`
-      throw new UpstreamError(
-        'unavailable',
-        name,
-        state === 'connecting'
-          ? `server ${name} is starting; try again shortly`
-          : `server ${name} is restarting${when}; try again shortly`,
-        wait,
-      )
-    }
+    const conn = ready()
     const { signal, onprogress } = callOptions
     if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the call was cancelled')
     const key = ++callSeq
@@ -432,6 +436,69 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
       // A cancelled or timed-out call gets no response: forget its id here.
       for (const [id, entry] of conn.byId) if (entry === context) conn.byId.delete(id)
     }
+  }
+
+  async function request(
+    method: string,
+    params: Record<string, unknown>,
+    requestOptions: { signal?: AbortSignal } = {},
+  ): Promise<Record<string, unknown>> {
+    const conn = ready()
+    const { signal } = requestOptions
+    if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the request was cancelled')
+    const abort = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      abort.abort(new Error('timed out'))
+    }, callTimeoutMs)
+    const onAbort = () => abort.abort(new Error('cancelled by the client'))
+    signal?.addEventListener('abort', onAbort, { once: true })
+    inflight++
+    try {
+      return await conn.client.request({ method, params }, ResultSchema.passthrough(), {
+        signal: abort.signal,
+        timeout: SDK_TIMEOUT_MS,
+      })
+    } catch (error) {
+      if (timedOut)
+        throw new UpstreamError(
+          'timeout',
+          name,
+          `${method} of server ${name} did not answer within ${Math.round(callTimeoutMs / 1000)} s; the request was cancelled`,
+        )
+      if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the request was cancelled')
+      if (conn.closed)
+        throw new UpstreamError(
+          'crashed',
+          name,
+          `server ${name} stopped while the request was running; try again shortly`,
+        )
+      throw error
+    } finally {
+      inflight--
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** The live connection, or the `UpstreamError` saying why there is none. */
+  function ready(): Connection {
+    const conn = connection
+    if (state === 'stopped') throw new UpstreamError('closed', name, 'the gateway is shutting down')
+    if (!conn || state !== 'ready') {
+      const wait = retryAt === undefined ? undefined : Math.max(0, retryAt - clock())
+      const when = wait === undefined ? '' : ` (next attempt in ${Math.ceil(wait / 1000)} s)`
+      throw new UpstreamError(
+        'unavailable',
+        name,
+        state === 'connecting'
+          ? `server ${name} is starting; try again shortly`
+          : `server ${name} is restarting${when}; try again shortly`,
+        wait,
+      )
+    }
+    return conn
   }
 
   async function close(): Promise<void> {

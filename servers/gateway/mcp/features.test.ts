@@ -1,0 +1,184 @@
+// Resources, prompts and completions of two upstreams through the front server, driven by a
+// real SDK Client: merged pages behind the gateway's cursor (hostile cursors refused), reads and
+// prompts routed to their owner, `<server>_<prompt>` on a clash, completions routed by `ref`,
+// the result policy on every answer, scopes hiding a server, one audit record per request.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
+import { McpError } from '@modelcontextprotocol/sdk/types.js'
+import { connectInMemory, createTestDeps } from '../../../shared/mcp/testing.ts'
+import { createCatalog } from '../catalog.ts'
+import type { ServerConfig } from '../config.ts'
+import { featureServer } from '../testing/features.ts'
+import { openInProcess } from '../upstream/in-process.ts'
+import { createUpstream, type Upstream } from '../upstream/upstream.ts'
+import { createFrontServer } from './front-server.ts'
+
+const EMAIL = 'kim@example.com'
+const server = (name: string, scopes: string[] = []): ServerConfig => ({
+  name,
+  kind: 'in-process',
+  args: [],
+  env: {},
+  scopes,
+  toolScopes: {},
+  callTimeoutMs: 60_000,
+})
+const auth = (scopes = ['mcp.access']): AuthInfo => ({
+  token: '',
+  clientId: 'agent-1',
+  scopes,
+  extra: { jti: 'jti-1' },
+})
+
+async function setup() {
+  const { deps, audit, operator } = createTestDeps({ policy: {} })
+  const servers = [server('one'), server('two'), server('secret', ['admin'])]
+  const make = {
+    one: featureServer('one', 'one', EMAIL),
+    two: featureServer('two', 'two'),
+    secret: featureServer('secret', 'hidden'),
+  }
+  const upstreams = new Map<string, Upstream>()
+  for (const s of servers) {
+    const create = make[s.name as keyof typeof make]
+    upstreams.set(
+      s.name,
+      createUpstream({ name: s.name, kind: 'in-process', open: openInProcess(create) }),
+    )
+  }
+  await Promise.all([...upstreams.values()].map((u) => u.start()))
+  const catalog = createCatalog({ servers, upstreams, requiredScopes: ['mcp.access'] })
+  const front = () =>
+    createFrontServer({
+      catalog,
+      guard: deps.guard,
+      audit: audit.log,
+      info: { name: 'gateway-test', version: '1' },
+      onError: (line) => operator.push(line),
+    })
+  const { client, close } = await connectInMemory(front(), { authInfo: auth() })
+  return {
+    client,
+    audit,
+    front,
+    close: async () => {
+      await close()
+      await Promise.all([...upstreams.values()].map((u) => u.close()))
+    },
+  }
+}
+
+test('capabilities: the union of the upstreams (resources, prompts, completions)', async () => {
+  const { client, close } = await setup()
+  const caps = client.getServerCapabilities()!
+  assert.ok(caps.resources)
+  assert.ok(caps.prompts)
+  assert.ok(caps.completions)
+  assert.ok(caps.tools)
+  await close()
+})
+
+test('resources/list: every page of every visible upstream behind the gateway cursor', async () => {
+  const { client, close } = await setup()
+  const uris: string[] = []
+  let cursor: string | undefined
+  let pages = 0
+  do {
+    const page = await client.listResources(cursor ? { cursor } : {})
+    uris.push(...page.resources.map((r) => r.uri))
+    cursor = page.nextCursor
+    pages++
+  } while (cursor && pages < 20)
+  assert.equal(uris, [
+    'one://doc/1',
+    'one://doc/2',
+    'one://doc/3',
+    'two://doc/1',
+    'two://doc/2',
+    'two://doc/3',
+  ])
+  assert.ok(pages >= 4, `pages ${pages}`)
+  await close()
+})
+
+test('resources/list: hostile cursors are refused, never sent to another upstream', async () => {
+  const { client, close } = await setup()
+  const forged = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  for (const cursor of [
+    'not a cursor',
+    '%%%',
+    'x'.repeat(10_000),
+    forged(['secret', null]),
+    forged(['nobody', '2']),
+    forged({ server: 'one' }),
+    forged(['one', 5]),
+    '',
+  ]) {
+    try {
+      await client.listResources({ cursor })
+      assert.unreachable(`accepted ${cursor.slice(0, 40)}`)
+    } catch (error) {
+      assert.instance(error, McpError)
+      assert.equal((error as McpError).code, -32602)
+    }
+  }
+  await close()
+})
+
+test('resources/read and templates: routed to the owner, PII masked, scopes hide a server', async () => {
+  const { client, audit, close } = await setup()
+  const read = await client.readResource({ uri: 'one://doc/2' })
+  const text = JSON.stringify(read)
+  assert.ok(text.includes('doc 2 of one'))
+  assert.not.ok(text.includes(EMAIL))
+  const note = await client.readResource({ uri: 'two://note/42' })
+  assert.ok(JSON.stringify(note).includes('note 42 of two'))
+  const templates = await client.listResourceTemplates()
+  assert.equal(
+    templates.resourceTemplates.map((t) => t.uriTemplate),
+    ['one://note/{id}'],
+  )
+  try {
+    await client.readResource({ uri: 'hidden://doc/1' })
+    assert.unreachable('read a hidden server')
+  } catch (error) {
+    assert.equal((error as McpError).code, -32002)
+  }
+  const records = (await audit.records()).filter((r) => r.event === 'mcp_request')
+  const reads = records.filter((r) => r.detail?.startsWith('resources/read'))
+  assert.equal(reads.length, 2)
+  assert.equal(reads[0]!.client_id, 'agent-1')
+  assert.equal(reads[0]!.jti, 'jti-1')
+  assert.equal(reads[0]!.outcome, 'ok')
+  assert.ok(reads[0]!.pii && Object.keys(reads[0]!.pii).length > 0)
+  assert.not.ok(JSON.stringify(records).includes(EMAIL))
+  await close()
+})
+
+test('prompts: <server>_<prompt> on a clash, get routed, messages masked; completions by ref', async () => {
+  const { client, close } = await setup()
+  const names = (await client.listPrompts()).prompts.map((p) => p.name).sort()
+  assert.equal(names, ['one_greet', 'one_only', 'two_greet', 'two_only'])
+  const got = await client.getPrompt({ name: 'one_greet', arguments: { topic: 'x' } })
+  const text = JSON.stringify(got)
+  assert.ok(text.includes('greet of one: x'))
+  assert.not.ok(text.includes(EMAIL))
+  const two = await client.getPrompt({ name: 'two_greet', arguments: { topic: 'y' } })
+  assert.ok(JSON.stringify(two).includes('greet of two: y'))
+  const done = await client.complete({
+    ref: { type: 'ref/prompt', name: 'one_only' },
+    argument: { name: 'topic', value: 'g' },
+  })
+  assert.equal(done.completion.values.length, 1)
+  assert.not.ok(JSON.stringify(done).includes(EMAIL))
+  const ids = await client.complete({
+    ref: { type: 'ref/resource', uri: 'two://note/{id}' },
+    argument: { name: 'id', value: '' },
+  })
+  assert.equal(ids.completion.values, ['7', '8', '9'])
+  await close()
+})
+
+test.run()

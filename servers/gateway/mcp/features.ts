@@ -1,0 +1,338 @@
+// Resources, prompts and completions of every visible upstream behind one front server (MCP
+// 2025-11-25 server/resources, server/prompts, server/utilities/completion): requests routed to
+// the upstream that owns the URI, prompt or `ref`, every request through the argument policy and
+// every answer through the result policy (guardMessage), one `mcp_request` audit record each.
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js'
+import {
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js'
+import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
+import type { HandlerExtra } from '../../../shared/mcp/context.ts'
+import type { Guard } from '../../../shared/mcp/guard.ts'
+import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
+import type { Catalog } from '../catalog.ts'
+import { assignToolNames } from '../naming.ts'
+import { UpstreamError } from '../upstream/errors.ts'
+import type { Upstream } from '../upstream/upstream.ts'
+
+export interface FeatureOptions {
+  catalog: Catalog
+  guard: Guard
+  /** Receives one `mcp_request` record per relayed request. Default: none written. */
+  audit?: AuditRecorder
+  onError: (line: string) => void
+}
+
+/** Most pages of one upstream's list the gateway reads to route a URI or a prompt name. */
+const MAX_PAGES = 100
+
+type Visible = { name: string; upstream: Upstream }
+type Feature = 'resources' | 'prompts' | 'completions'
+
+/**
+ * The union of the features the configured upstreams offer (what the front server advertises):
+ * `resources` and `prompts` (with `listChanged`), `completions`. Subscriptions are not relayed.
+ */
+export function featureCapabilities(catalog: Catalog): ServerCapabilities {
+  const caps: ServerCapabilities = {}
+  for (const { upstream } of catalog.serversFor(catalog.scopes())) {
+    const offered = upstream.capabilities
+    if (offered?.resources) caps.resources = { listChanged: true }
+    if (offered?.prompts) caps.prompts = { listChanged: true }
+    if (offered?.completions) caps.completions = {}
+  }
+  return caps
+}
+
+/** An opaque list cursor: which upstream (by name) and that upstream's own cursor. */
+function encodeCursor(server: string, cursor: string | undefined): string {
+  const bytes = new TextEncoder().encode(JSON.stringify([server, cursor ?? null]))
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
+
+/** The upstream and its cursor, or an InvalidParams error for anything we did not hand out. */
+function decodeCursor(cursor: string, visible: readonly Visible[]): [number, string | undefined] {
+  const invalid = () => new McpError(ErrorCode.InvalidParams, 'Invalid cursor')
+  if (cursor.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid()
+  let decoded: unknown
+  try {
+    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))
+    decoded = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(
+        Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+      ),
+    )
+  } catch {
+    throw invalid()
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[0] !== 'string')
+    throw invalid()
+  const inner = decoded[1]
+  if (inner !== null && typeof inner !== 'string') throw invalid()
+  // Only a server this caller may see: a forged name never reaches another upstream.
+  const index = visible.findIndex((v) => v.name === decoded[0])
+  if (index < 0) throw invalid()
+  return [index, inner ?? undefined]
+}
+
+/** Registers the resource, prompt and completion handlers the capabilities allow. */
+export function registerFeatures(
+  server: Server,
+  caps: ServerCapabilities,
+  options: FeatureOptions,
+) {
+  const { catalog, guard, onError } = options
+  const visibleFor = (extra: HandlerExtra, feature: Feature) =>
+    catalog
+      .serversFor(extra.authInfo?.scopes ?? [])
+      .filter((v) => v.upstream.state === 'ready' && v.upstream.capabilities?.[feature])
+
+  /** One request to one upstream: argument policy, the request, result policy, audit record. */
+  async function relay(
+    method: string,
+    target: Visible,
+    params: Record<string, unknown>,
+    extra: HandlerExtra,
+    send: (params: Record<string, unknown>) => Promise<Record<string, unknown>> = (p) =>
+      target.upstream.request(method, p, { signal: extra.signal }),
+  ): Promise<Record<string, unknown>> {
+    const started = performance.now()
+    const identity = identityFromAuthInfo(extra.authInfo)
+    const record = (
+      outcome: 'ok' | 'denied' | 'error',
+      detail: string,
+      pii?: Record<string, number>,
+    ) =>
+      void options.audit
+        ?.record({
+          event: 'mcp_request',
+          outcome,
+          ...(identity.clientId ? { client_id: identity.clientId } : {}),
+          ...(identity.jti ? { jti: identity.jti } : {}),
+          ...(pii && Object.keys(pii).length > 0 ? { pii, direction: 'both' as const } : {}),
+          duration_ms: Math.round(performance.now() - started),
+          request_id: String(extra.requestId),
+          detail: `${method} server=${target.name}${detail ? ` ${detail}` : ''}`,
+        })
+        .catch(() => onError(`audit: a ${method} record was refused`))
+    const { _meta: _, ...own } = params
+    const asked = await guard.guardMessage('arguments', own)
+    if (asked.kind === 'refused') {
+      record('denied', 'policy_rejected_arguments')
+      throw new McpError(ErrorCode.InvalidParams, `request refused: ${asked.reason}`)
+    }
+    let answer: Record<string, unknown>
+    try {
+      answer = await send(asked.message as Record<string, unknown>)
+    } catch (error) {
+      if (error instanceof McpError) {
+        record('error', `jsonrpc_error code=${error.code}`, asked.findings)
+        const text = await guard.guardMessage('results', {
+          message: error.message.replace(/^MCP error -?\d+: /, ''),
+          data: error.data,
+        })
+        if (text.kind === 'ok') {
+          const body = text.message as { message: string; data?: unknown }
+          throw new McpError(error.code, body.message, body.data)
+        }
+        throw new McpError(error.code, `server ${target.name} answered with an error`)
+      }
+      const code = error instanceof UpstreamError ? error.code : 'invalid_result'
+      record('error', `upstream_${code}`, asked.findings)
+      throw new McpError(
+        ErrorCode.InternalError,
+        `server ${target.name} could not answer (${code})`,
+      )
+    }
+    const { _meta: __, ...result } = answer
+    const shown = await guard.guardMessage('results', result)
+    if (shown.kind === 'refused') {
+      record('denied', 'policy_rejected_result', asked.findings)
+      throw new McpError(ErrorCode.InternalError, `answer withheld: ${shown.reason}`)
+    }
+    const pii = { ...asked.findings }
+    for (const [type, n] of Object.entries(shown.findings)) pii[type] = (pii[type] ?? 0) + n
+    record('ok', '', pii)
+    return shown.message as Record<string, unknown>
+  }
+
+  /** One page of a merged list: the upstream the cursor names, then the next upstream. */
+  async function listPage(
+    method: string,
+    feature: Feature,
+    cursor: string | undefined,
+    extra: HandlerExtra,
+    adapt: (target: Visible, result: Record<string, unknown>) => Record<string, unknown>,
+  ) {
+    const visible = visibleFor(extra, feature)
+    let [index, inner] = cursor === undefined ? [0, undefined] : decodeCursor(cursor, visible)
+    if (visible.length === 0) return {}
+    const target = visible[index]!
+    const result = adapt(target, await relay(method, target, inner ? { cursor: inner } : {}, extra))
+    const next = result.nextCursor
+    delete result.nextCursor
+    if (typeof next === 'string') return { ...result, nextCursor: encodeCursor(target.name, next) }
+    index++
+    inner = undefined
+    if (index < visible.length)
+      return { ...result, nextCursor: encodeCursor(visible[index]!.name, inner) }
+    return result
+  }
+
+  // Resource URIs: each server's own. On a clash the first server (configuration order) owns the
+  // URI; the later server's resource is left out of the list and reported to the operator.
+  async function resourceOwners(extra: HandlerExtra) {
+    const owners = new Map<string, Visible>()
+    const templates: Array<{ template: UriTemplate; raw: string; owner: Visible }> = []
+    for (const target of visibleFor(extra, 'resources')) {
+      for (const [method, key] of [
+        ['resources/list', 'resources'],
+        ['resources/templates/list', 'resourceTemplates'],
+      ] as const) {
+        let cursor: string | undefined
+        for (let page = 0; page < MAX_PAGES; page++) {
+          let result: Record<string, unknown>
+          try {
+            result = await target.upstream.request(method, cursor ? { cursor } : {}, extra)
+          } catch {
+            break
+          }
+          for (const item of (result[key] as Array<Record<string, unknown>>) ?? []) {
+            if (key === 'resources' && typeof item.uri === 'string' && !owners.has(item.uri))
+              owners.set(item.uri, target)
+            if (key === 'resourceTemplates' && typeof item.uriTemplate === 'string') {
+              try {
+                templates.push({
+                  template: new UriTemplate(item.uriTemplate),
+                  raw: item.uriTemplate,
+                  owner: target,
+                })
+              } catch {
+                // A template we cannot parse routes nothing.
+              }
+            }
+          }
+          cursor = typeof result.nextCursor === 'string' ? result.nextCursor : undefined
+          if (!cursor) break
+        }
+      }
+    }
+    return { owners, templates }
+  }
+
+  async function ownerOfUri(uri: string, extra: HandlerExtra): Promise<Visible> {
+    const { owners, templates } = await resourceOwners(extra)
+    const owner = owners.get(uri) ?? templates.find((t) => t.template.match(uri) !== null)?.owner
+    // MCP 2025-11-25 server/resources "Error Handling": resource not found is -32002.
+    if (!owner) throw new McpError(-32002, 'Resource not found')
+    return owner
+  }
+
+  if (caps.resources) {
+    server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
+      const seen = new Set<string>()
+      return listPage('resources/list', 'resources', request.params?.cursor, extra, (_t, r) => {
+        const list = Array.isArray(r.resources) ? (r.resources as Array<{ uri?: unknown }>) : []
+        r.resources = list.filter((item) => {
+          if (typeof item.uri !== 'string' || seen.has(item.uri)) return false
+          seen.add(item.uri)
+          return true
+        })
+        return r
+      })
+    })
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, (request, extra) =>
+      listPage(
+        'resources/templates/list',
+        'resources',
+        request.params?.cursor,
+        extra,
+        (_t, r) => r,
+      ),
+    )
+    server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+      const owner = await ownerOfUri(request.params.uri, extra)
+      return relay('resources/read', owner, request.params, extra) as never
+    })
+  }
+
+  // Prompt names: the upstream's own where unique, `<server>_<prompt>` where two servers share
+  // one (naming.ts, the rule of tools). Listed in one page.
+  async function promptNames(extra: HandlerExtra) {
+    const found: Array<{ owner: Visible; prompt: Record<string, unknown> & { name: string } }> = []
+    for (const target of visibleFor(extra, 'prompts')) {
+      let cursor: string | undefined
+      for (let page = 0; page < MAX_PAGES; page++) {
+        let result: Record<string, unknown>
+        try {
+          result = await target.upstream.request('prompts/list', cursor ? { cursor } : {}, extra)
+        } catch {
+          break
+        }
+        for (const prompt of (result.prompts as Array<Record<string, unknown>>) ?? [])
+          if (typeof prompt.name === 'string')
+            found.push({ owner: target, prompt: prompt as typeof prompt & { name: string } })
+        cursor = typeof result.nextCursor === 'string' ? result.nextCursor : undefined
+        if (!cursor) break
+      }
+    }
+    const names = assignToolNames(found.map((f) => ({ server: f.owner.name, tool: f.prompt.name })))
+    return found.map((f, i) => ({ ...f, exposed: names[i]! }))
+  }
+
+  async function ownerOfPrompt(name: string, extra: HandlerExtra) {
+    const entry = (await promptNames(extra)).find((p) => p.exposed === name)
+    if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`)
+    return entry
+  }
+
+  if (caps.prompts) {
+    server.setRequestHandler(ListPromptsRequestSchema, async (request, extra) => {
+      if (request.params?.cursor !== undefined)
+        throw new McpError(ErrorCode.InvalidParams, 'Invalid cursor')
+      const all = { name: 'all', upstream: undefined as never }
+      return relay('prompts/list', all, {}, extra, async () => {
+        const listed = await promptNames(extra)
+        return { prompts: listed.map((p) => ({ ...p.prompt, name: p.exposed })) }
+      }) as never
+    })
+    server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
+      const entry = await ownerOfPrompt(request.params.name, extra)
+      return relay(
+        'prompts/get',
+        entry.owner,
+        { ...request.params, name: entry.prompt.name },
+        extra,
+      ) as never
+    })
+  }
+
+  if (caps.completions) {
+    // MCP 2025-11-25 server/utilities/completion: `ref` names a prompt or a resource template.
+    server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
+      const ref = request.params.ref
+      if (ref.type === 'ref/prompt') {
+        const entry = await ownerOfPrompt(ref.name, extra)
+        const params = { ...request.params, ref: { ...ref, name: entry.prompt.name } }
+        return relay('completion/complete', entry.owner, params, extra) as never
+      }
+      const { templates } = await resourceOwners(extra)
+      const owner = templates.find((t) => t.raw === ref.uri)?.owner
+      if (!owner)
+        throw new McpError(ErrorCode.InvalidParams, `Unknown resource template: ${ref.uri}`)
+      return relay('completion/complete', owner, request.params, extra) as never
+    })
+  }
+}

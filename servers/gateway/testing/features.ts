@@ -1,0 +1,74 @@
+// Test upstreams offering every relayed feature (resources with pages and a template, prompts,
+// completions) besides one tool: SDK `McpServer`s mounted in-process, for the gateway's tests.
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js'
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { ListResourcesRequestSchema } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
+
+/**
+ * Server `name`: tool `ping_<name>`, resources `<scheme>://doc/1..3` (listed 2 per page),
+ * template `<scheme>://note/{id}` completing ids, prompt `greet` (shared by every such server)
+ * and `<name>_only`, completing `topic`. `secret`, when given, appears in every text it returns.
+ */
+export function featureServer(name: string, scheme: string, secret = ''): () => Server {
+  return () => {
+    const mcp = new McpServer({ name, version: '1.0.0' }, { capabilities: { completions: {} } })
+    mcp.registerTool(`ping_${name}`, { description: 'Answers pong.' }, () => ({
+      content: [{ type: 'text', text: 'pong' }],
+    }))
+    for (const id of [1, 2, 3])
+      mcp.registerResource(
+        `doc${id}`,
+        `${scheme}://doc/${id}`,
+        { mimeType: 'text/plain' },
+        (uri) => ({
+          contents: [{ uri: uri.href, text: `doc ${id} of ${name} ${secret}` }],
+        }),
+      )
+    mcp.registerResource(
+      'note',
+      new ResourceTemplate(`${scheme}://note/{id}`, {
+        list: undefined,
+        complete: { id: (value) => ['7', '8', `9${secret}`].filter((v) => v.startsWith(value)) },
+      }),
+      {},
+      (uri, { id }) => ({ contents: [{ uri: uri.href, text: `note ${id} of ${name} ${secret}` }] }),
+    )
+    for (const prompt of ['greet', `${name}_only`])
+      mcp.registerPrompt(
+        prompt,
+        {
+          argsSchema: {
+            topic: completable(z.string(), (value) =>
+              ['alpha', 'beta', `gamma ${secret}`].filter((v) => v.startsWith(value)),
+            ),
+          },
+        },
+        ({ topic }) => ({
+          messages: [
+            {
+              role: 'user',
+              content: { type: 'text', text: `${prompt} of ${name}: ${topic} ${secret}` },
+            },
+          ],
+        }),
+      )
+    // Two resources per page (replacing McpServer's one-page list): the gateway must follow
+    // the upstream's own cursor.
+    const server = mcp.server
+    server.setRequestHandler(ListResourcesRequestSchema, (request) => {
+      const all = [1, 2, 3].map((id) => ({
+        name: `doc${id}`,
+        uri: `${scheme}://doc/${id}`,
+        mimeType: 'text/plain',
+      }))
+      const start = Number(request.params?.cursor ?? 0)
+      return {
+        resources: all.slice(start, start + 2),
+        ...(start + 2 < all.length ? { nextCursor: String(start + 2) } : {}),
+      }
+    })
+    return server
+  }
+}
