@@ -2,6 +2,7 @@
 // a pass-through guard, stdio children through the runtime's opener), the tool catalog, the
 // session manager with a front server per session, token checks, and the Hono app over them.
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { Hono } from 'hono'
 import { ConfigError } from '../../shared/config/errors.ts'
@@ -15,6 +16,7 @@ import { createIntrospectionClient, createRevocationCheck } from './auth/revocat
 import { createTokenVerifier } from './auth/verifier.ts'
 import { createCatalog, type Catalog } from './catalog.ts'
 import type { GatewayConfig, ServerConfig } from './config.ts'
+import { createFeatureEvents } from './mcp/feature-events.ts'
 import { createFrontServer } from './mcp/front-server.ts'
 import { createSessionManager, type SessionManager } from './mcp/sessions.ts'
 import type { BackoffOptions } from './upstream/backoff.ts'
@@ -76,6 +78,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   }
   const problems: string[] = []
   const upstreams = new Map<string, Upstream>()
+  const events = createFeatureEvents()
   let catalog: Catalog | undefined
   let sessions: SessionManager | undefined
 
@@ -114,6 +117,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
           onToolsChanged: () => {
             if (catalog?.refresh()) sessions?.toolsChanged()
           },
+          onNotification: (upstream, notification) =>
+            events.emit(upstream.name, notification as ServerNotification),
           onUnroutedLog: (upstream, params) => {
             let text: string
             try {
@@ -143,6 +148,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
         catalog: tools,
         guard: deps.guard,
         audit: deps.audit,
+        events,
         info,
         onError: log,
         ...hooks,

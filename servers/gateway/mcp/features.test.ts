@@ -5,13 +5,18 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
-import { McpError } from '@modelcontextprotocol/sdk/types.js'
+import {
+  McpError,
+  ResourceUpdatedNotificationSchema,
+  type ServerNotification,
+} from '@modelcontextprotocol/sdk/types.js'
 import { connectInMemory, createTestDeps } from '../../../shared/mcp/testing.ts'
 import { createCatalog } from '../catalog.ts'
 import type { ServerConfig } from '../config.ts'
 import { featureServer } from '../testing/features.ts'
 import { openInProcess } from '../upstream/in-process.ts'
 import { createUpstream, type Upstream } from '../upstream/upstream.ts'
+import { createFeatureEvents } from './feature-events.ts'
 import { createFrontServer } from './front-server.ts'
 
 const EMAIL = 'kim@example.com'
@@ -40,11 +45,18 @@ async function setup() {
     secret: featureServer('secret', 'hidden'),
   }
   const upstreams = new Map<string, Upstream>()
+  const events = createFeatureEvents()
   for (const s of servers) {
     const create = make[s.name as keyof typeof make]
     upstreams.set(
       s.name,
-      createUpstream({ name: s.name, kind: 'in-process', open: openInProcess(create) }),
+      createUpstream(
+        { name: s.name, kind: 'in-process', open: openInProcess(create) },
+        {
+          onNotification: (upstream, notification) =>
+            events.emit(upstream.name, notification as ServerNotification),
+        },
+      ),
     )
   }
   await Promise.all([...upstreams.values()].map((u) => u.start()))
@@ -54,6 +66,7 @@ async function setup() {
       catalog,
       guard: deps.guard,
       audit: audit.log,
+      events,
       info: { name: 'gateway-test', version: '1' },
       onError: (line) => operator.push(line),
     })
@@ -62,6 +75,7 @@ async function setup() {
     client,
     audit,
     front,
+    second: () => connectInMemory(front(), { authInfo: auth() }),
     close: async () => {
       await close()
       await Promise.all([...upstreams.values()].map((u) => u.close()))
@@ -178,6 +192,39 @@ test('prompts: <server>_<prompt> on a clash, get routed, messages masked; comple
     argument: { name: 'id', value: '' },
   })
   assert.equal(ids.completion.values, ['7', '8', '9'])
+  await close()
+})
+
+test('resources/subscribe: updates reach the subscribed session only; one upstream subscription', async () => {
+  const { client, second, close } = await setup()
+  const other = await second()
+  const seen = { first: [] as string[], other: [] as string[] }
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+    seen.first.push(n.params.uri)
+  })
+  other.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+    seen.other.push(n.params.uri)
+  })
+  assert.ok(client.getServerCapabilities()?.resources?.subscribe)
+  const touch = async () => {
+    const result = await client.callTool({ name: 'touch_one', arguments: { uri: 'one://doc/1' } })
+    await new Promise((r) => setTimeout(r, 20))
+    return JSON.stringify(result.content)
+  }
+  await client.subscribeResource({ uri: 'one://doc/1' })
+  assert.ok((await touch()).includes('sent'))
+  assert.equal(seen.first, ['one://doc/1'])
+  assert.equal(seen.other, [])
+  // Both hold it: one unsubscribing keeps the upstream subscription for the other.
+  await other.client.subscribeResource({ uri: 'one://doc/1' })
+  await client.unsubscribeResource({ uri: 'one://doc/1' })
+  assert.ok((await touch()).includes('sent'))
+  assert.equal(seen.first, ['one://doc/1'])
+  assert.equal(seen.other, ['one://doc/1'])
+  // The last session leaving (closing) ends the upstream subscription.
+  await other.close()
+  await new Promise((r) => setTimeout(r, 20))
+  assert.ok((await touch()).includes('none'))
   await close()
 })
 

@@ -13,13 +13,17 @@ import {
   ListResourceTemplatesRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
   type ServerCapabilities,
+  type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js'
 import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import type { HandlerExtra } from '../../../shared/mcp/context.ts'
 import type { Guard } from '../../../shared/mcp/guard.ts'
 import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
 import type { Catalog } from '../catalog.ts'
+import type { FeatureEvents } from './feature-events.ts'
 import { assignToolNames } from '../naming.ts'
 import { UpstreamError } from '../upstream/errors.ts'
 import type { Upstream } from '../upstream/upstream.ts'
@@ -30,6 +34,8 @@ export interface FeatureOptions {
   /** Receives one `mcp_request` record per relayed request. Default: none written. */
   audit?: AuditRecorder
   onError: (line: string) => void
+  /** Upstream notifications to relay (list changes, resource updates). Default: none relayed. */
+  events?: FeatureEvents
 }
 
 /** Most pages of one upstream's list the gateway reads to route a URI or a prompt name. */
@@ -40,13 +46,18 @@ type Feature = 'resources' | 'prompts' | 'completions'
 
 /**
  * The union of the features the configured upstreams offer (what the front server advertises):
- * `resources` and `prompts` (with `listChanged`), `completions`. Subscriptions are not relayed.
+ * `resources` (with `listChanged`, and `subscribe` when one upstream offers it), `prompts` (with
+ * `listChanged`), `completions`.
  */
 export function featureCapabilities(catalog: Catalog): ServerCapabilities {
   const caps: ServerCapabilities = {}
   for (const { upstream } of catalog.serversFor(catalog.scopes())) {
     const offered = upstream.capabilities
-    if (offered?.resources) caps.resources = { listChanged: true }
+    if (offered?.resources)
+      caps.resources = {
+        listChanged: true,
+        ...(caps.resources?.subscribe || offered.resources.subscribe ? { subscribe: true } : {}),
+      }
     if (offered?.prompts) caps.prompts = { listChanged: true }
     if (offered?.completions) caps.completions = {}
   }
@@ -319,6 +330,60 @@ export function registerFeatures(
     })
   }
 
+  // Subscriptions of this session (server, URI); the upstream subscribes once per URI.
+  const subscribed = new Map<string, Set<string>>()
+  const release = (owner: Visible, uri: string, extra?: HandlerExtra) => {
+    subscribed.get(owner.name)?.delete(uri)
+    if (options.events?.release(owner.name, uri) !== false)
+      void owner.upstream.request('resources/unsubscribe', { uri }, extra ?? {}).catch(() => {})
+  }
+  if (caps.resources?.subscribe) {
+    server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+      const uri = request.params.uri
+      const owner = await ownerOfUri(uri, extra)
+      if (!owner.upstream.capabilities?.resources?.subscribe)
+        throw new McpError(ErrorCode.InvalidParams, 'This resource does not support subscriptions')
+      let held = subscribed.get(owner.name)
+      if (!held) subscribed.set(owner.name, (held = new Set()))
+      if (held.has(uri)) return {}
+      const first = options.events?.hold(owner.name, uri) ?? true
+      held.add(uri)
+      if (!first) return {}
+      try {
+        await relay('resources/subscribe', owner, request.params, extra)
+      } catch (error) {
+        held.delete(uri)
+        options.events?.release(owner.name, uri)
+        throw error
+      }
+      return {}
+    })
+    server.setRequestHandler(UnsubscribeRequestSchema, async (request, extra) => {
+      const uri = request.params.uri
+      for (const target of visibleFor(extra, 'resources'))
+        if (subscribed.get(target.name)?.has(uri)) release(target, uri, extra)
+      return {}
+    })
+  }
+
+  // Upstream notifications: updates to the sessions subscribed, list changes to every session
+  // (MCP 2025-11-25 server/resources and server/prompts "List Changed Notification").
+  const stop = options.events?.listen((from, notification) => {
+    const relevant =
+      (notification.method === 'notifications/resources/updated' &&
+        subscribed.get(from)?.has(String(notification.params.uri))) ||
+      (notification.method === 'notifications/resources/list_changed' && caps.resources) ||
+      (notification.method === 'notifications/prompts/list_changed' && caps.prompts)
+    if (!relevant) return
+    void guard.guardMessage('results', notification).then(async (shown) => {
+      if (shown.kind === 'refused') {
+        onError(`${notification.method} from ${from} withheld: ${shown.reason}`)
+        return
+      }
+      await server.notification(shown.message as ServerNotification).catch(() => {})
+    })
+  })
+
   if (caps.completions) {
     // MCP 2025-11-25 server/utilities/completion: `ref` names a prompt or a resource template.
     server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
@@ -334,5 +399,12 @@ export function registerFeatures(
         throw new McpError(ErrorCode.InvalidParams, `Unknown resource template: ${ref.uri}`)
       return relay('completion/complete', owner, request.params, extra) as never
     })
+  }
+
+  /** Ends this session's subscriptions (the upstream's when no other session holds them). */
+  return () => {
+    stop?.()
+    for (const target of catalog.serversFor(catalog.scopes()))
+      for (const uri of [...(subscribed.get(target.name) ?? [])]) release(target, uri)
   }
 }

@@ -24,6 +24,7 @@ import { errorResult } from '../../../shared/mcp/result.ts'
 import { hasScopes } from '../auth/principal.ts'
 import type { Catalog, CatalogEntry } from '../catalog.ts'
 import { UpstreamError, type UpstreamErrorCode } from '../upstream/errors.ts'
+import type { FeatureEvents } from './feature-events.ts'
 import { featureCapabilities, registerFeatures } from './features.ts'
 import type { LogParams } from '../upstream/upstream.ts'
 
@@ -31,6 +32,8 @@ export interface FrontServerOptions {
   catalog: Catalog
   /** The guard of every call (PII policy both ways, audit record). */
   guard: Guard
+  /** Upstream notifications of resources and prompts (one hub per gateway). Default: none. */
+  events?: FeatureEvents
   /** Receives one `mcp_request` record per relayed resource, prompt or completion request. */
   audit?: AuditRecorder
   /** `serverInfo` of the gateway. */
@@ -93,12 +96,19 @@ export function createFrontServer(options: FrontServerOptions): Server {
     },
   )
 
-  registerFeatures(server, features, {
+  const endFeatures = registerFeatures(server, features, {
     catalog,
     guard,
     onError,
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.events ? { events: options.events } : {}),
   })
+  // The session manager owns `onclose`; closing the server ends this session's subscriptions.
+  const close = server.close.bind(server)
+  server.close = async () => {
+    endFeatures()
+    await close()
+  }
 
   let level: LoggingLevel = options.defaultLogLevel ?? 'info'
   server.setRequestHandler(SetLevelRequestSchema, (request) => {

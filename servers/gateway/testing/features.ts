@@ -3,13 +3,18 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
-import { ListResourcesRequestSchema } from '@modelcontextprotocol/sdk/types.js'
+import {
+  ListResourcesRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
 
 /**
  * Server `name`: tool `ping_<name>`, resources `<scheme>://doc/1..3` (listed 2 per page),
  * template `<scheme>://note/{id}` completing ids, prompt `greet` (shared by every such server)
- * and `<name>_only`, completing `topic`. `secret`, when given, appears in every text it returns.
+ * and `<name>_only`, completing `topic`; subscriptions, with tool `touch_<name>` (`uri`) sending
+ * `notifications/resources/updated` when that URI is subscribed. `secret`, when given, appears in every text it returns.
  */
 export function featureServer(name: string, scheme: string, secret = ''): () => Server {
   return () => {
@@ -69,6 +74,25 @@ export function featureServer(name: string, scheme: string, secret = ''): () => 
         ...(start + 2 < all.length ? { nextCursor: String(start + 2) } : {}),
       }
     })
+    // Subscriptions: `touch_<name>` announces an update of a URI to the upstream's subscriber.
+    const subscribed = new Set<string>()
+    server.registerCapabilities({ resources: { subscribe: true } })
+    server.setRequestHandler(SubscribeRequestSchema, (request) => {
+      subscribed.add(request.params.uri)
+      return {}
+    })
+    server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+      subscribed.delete(request.params.uri)
+      return {}
+    })
+    mcp.registerTool(
+      `touch_${name}`,
+      { description: 'Updates a resource.', inputSchema: { uri: z.string() } },
+      async ({ uri }) => {
+        if (subscribed.has(uri)) await server.sendResourceUpdated({ uri })
+        return { content: [{ type: 'text', text: subscribed.has(uri) ? 'sent' : 'none' }] }
+      },
+    )
     return server
   }
 }

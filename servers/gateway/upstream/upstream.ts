@@ -13,6 +13,7 @@ import {
   type CallToolResult,
   type JSONRPCMessage,
   type LoggingMessageNotification,
+  type Notification,
   type Progress,
   type RequestId,
   type ServerCapabilities,
@@ -69,6 +70,11 @@ export interface UpstreamOptions {
   log?: (line: string) => void
   /** Called after the tool list changed: first connect, a reconnect with other tools, list_changed. */
   onToolsChanged?: (upstream: Upstream) => void
+  /**
+   * Any other notification of the upstream (`notifications/resources/updated`, resources and
+   * prompts `list_changed`…), for the front servers to route. Default: dropped.
+   */
+  onNotification?: (upstream: Upstream, notification: Notification) => void
   /** A log notification that belongs to no call (kept out of every client's stream). */
   onUnroutedLog?: (upstream: Upstream, params: LogParams) => void
   /** Current time in ms. Default `Date.now`. */
@@ -279,6 +285,9 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
       const current = conn
       client.onclose = () => onClosed(current)
       client.onerror = () => {} // transport noise; a lost connection arrives as onclose
+      client.fallbackNotificationHandler = async (notification) => {
+        if (connection === current) options.onNotification?.(upstream, notification)
+      }
       client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
         if (connection === current) void relist(current)
       })
