@@ -59,23 +59,22 @@ export const EXPECTED_THROUGH_GATEWAY = [
   'tools-call-with-progress',
   'server-sse-multiple-streams',
   'json-schema-2020-12',
+  'resources-list',
+  'resources-read-text',
+  'resources-read-binary',
+  'resources-templates-read',
+  'resources-subscribe',
+  'resources-unsubscribe',
+  'prompts-list',
+  'prompts-get-simple',
+  'prompts-get-with-args',
+  'prompts-get-embedded-resource',
+  'prompts-get-with-image',
+  'completion-complete',
 ]
 
 /** Why a scenario fails through the gateway although the fixture passes it alone. */
 export const EXPLANATIONS = {
-  'completion-complete':
-    'the gateway serves tools (and logging) only: no completions capability, completion/complete is "method not found"',
-  'resources-list': 'the gateway serves tools only: no resources capability',
-  'resources-read-text': 'the gateway serves tools only: no resources capability',
-  'resources-read-binary': 'the gateway serves tools only: no resources capability',
-  'resources-templates-read': 'the gateway serves tools only: no resources capability',
-  'resources-subscribe': 'the gateway serves tools only: no resources capability',
-  'resources-unsubscribe': 'the gateway serves tools only: no resources capability',
-  'prompts-list': 'the gateway serves tools only: no prompts capability',
-  'prompts-get-simple': 'the gateway serves tools only: no prompts capability',
-  'prompts-get-with-args': 'the gateway serves tools only: no prompts capability',
-  'prompts-get-embedded-resource': 'the gateway serves tools only: no prompts capability',
-  'prompts-get-with-image': 'the gateway serves tools only: no prompts capability',
   'tools-call-sampling':
     'the gateway does not relay server-to-client requests from upstream tools (its upstream client declares no sampling capability); the fixture answers isError',
   'tools-call-elicitation':

@@ -243,12 +243,24 @@ export function registerFeatures(
     return { owners, templates }
   }
 
-  async function ownerOfUri(uri: string, extra: HandlerExtra): Promise<Visible> {
+  /** `shown` as the result policy shows it (a listed name or URI the client may send back). */
+  async function shownAs(text: string): Promise<string | undefined> {
+    const shown = await guard.guardMessage('results', text)
+    return shown.kind === 'ok' ? String(shown.message) : undefined
+  }
+
+  /**
+   * The owner of `uri` and the URI to send it: the listed URI itself, or the original of a URI
+   * the result policy rewrote in resources/list (as tools/call routes a rewritten tool name).
+   */
+  async function ownerOfUri(uri: string, extra: HandlerExtra): Promise<[Visible, string]> {
     const { owners, templates } = await resourceOwners(extra)
     const owner = owners.get(uri) ?? templates.find((t) => t.template.match(uri) !== null)?.owner
+    if (owner) return [owner, uri]
+    for (const [original, holder] of owners)
+      if ((await shownAs(original)) === uri) return [holder, original]
     // MCP 2025-11-25 server/resources "Error Handling": resource not found is -32002.
-    if (!owner) throw new McpError(-32002, 'Resource not found')
-    return owner
+    throw new McpError(-32002, 'Resource not found')
   }
 
   if (caps.resources) {
@@ -274,8 +286,8 @@ export function registerFeatures(
       ),
     )
     server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
-      const owner = await ownerOfUri(request.params.uri, extra)
-      return relay('resources/read', owner, request.params, extra) as never
+      const [owner, uri] = await ownerOfUri(request.params.uri, extra)
+      return relay('resources/read', owner, { ...request.params, uri }, extra) as never
     })
   }
 
@@ -304,7 +316,9 @@ export function registerFeatures(
   }
 
   async function ownerOfPrompt(name: string, extra: HandlerExtra) {
-    const entry = (await promptNames(extra)).find((p) => p.exposed === name)
+    const listed = await promptNames(extra)
+    let entry = listed.find((p) => p.exposed === name)
+    for (const p of entry ? [] : listed) if ((await shownAs(p.exposed)) === name) entry ??= p
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`)
     return entry
   }
@@ -332,15 +346,14 @@ export function registerFeatures(
 
   // Subscriptions of this session (server, URI); the upstream subscribes once per URI.
   const subscribed = new Map<string, Set<string>>()
-  const release = (owner: Visible, uri: string, extra?: HandlerExtra) => {
+  const release = (owner: Visible, uri: string) => {
     subscribed.get(owner.name)?.delete(uri)
     if (options.events?.release(owner.name, uri) !== false)
-      void owner.upstream.request('resources/unsubscribe', { uri }, extra ?? {}).catch(() => {})
+      void owner.upstream.request('resources/unsubscribe', { uri }).catch(() => {})
   }
   if (caps.resources?.subscribe) {
     server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
-      const uri = request.params.uri
-      const owner = await ownerOfUri(uri, extra)
+      const [owner, uri] = await ownerOfUri(request.params.uri, extra)
       if (!owner.upstream.capabilities?.resources?.subscribe)
         throw new McpError(ErrorCode.InvalidParams, 'This resource does not support subscriptions')
       let held = subscribed.get(owner.name)
@@ -350,7 +363,7 @@ export function registerFeatures(
       held.add(uri)
       if (!first) return {}
       try {
-        await relay('resources/subscribe', owner, request.params, extra)
+        await relay('resources/subscribe', owner, { ...request.params, uri }, extra)
       } catch (error) {
         held.delete(uri)
         options.events?.release(owner.name, uri)
@@ -359,9 +372,13 @@ export function registerFeatures(
       return {}
     })
     server.setRequestHandler(UnsubscribeRequestSchema, async (request, extra) => {
-      const uri = request.params.uri
-      for (const target of visibleFor(extra, 'resources'))
-        if (subscribed.get(target.name)?.has(uri)) release(target, uri, extra)
+      let owner: Visible, uri: string
+      try {
+        ;[owner, uri] = await ownerOfUri(request.params.uri, extra)
+      } catch {
+        return {} // not subscribed: nothing to end
+      }
+      if (subscribed.get(owner.name)?.has(uri)) release(owner, uri)
       return {}
     })
   }
@@ -394,10 +411,13 @@ export function registerFeatures(
         return relay('completion/complete', entry.owner, params, extra) as never
       }
       const { templates } = await resourceOwners(extra)
-      const owner = templates.find((t) => t.raw === ref.uri)?.owner
-      if (!owner)
+      let found = templates.find((t) => t.raw === ref.uri)
+      for (const t of found ? [] : templates) if ((await shownAs(t.raw)) === ref.uri) found ??= t
+      const owner = found?.owner
+      if (!owner || !found)
         throw new McpError(ErrorCode.InvalidParams, `Unknown resource template: ${ref.uri}`)
-      return relay('completion/complete', owner, request.params, extra) as never
+      const params = { ...request.params, ref: { ...ref, uri: found.raw } }
+      return relay('completion/complete', owner, params, extra) as never
     })
   }
 
