@@ -2,7 +2,8 @@
 // port, the real OAuth2 app for tokens) with the hostile stdio server of
 // test/fixtures/hostile-server as a child upstream, driven with raw HTTP requests: personal data
 // in every corner of what the child sends, and none of it in the raw bytes of any answer; an ssn
-// hidden in an argument key is rejected; a masked tool name stays callable.
+// hidden in an argument key is rejected; a masked tool name stays callable; resources, prompts and
+// completions relayed masked, a masked URI or prompt name still usable, one audit record each.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -124,6 +125,24 @@ test('no raw value of a hostile child upstream reaches a gateway client', async 
     assert.ok(keyed.answer.result.isError)
     assert.match(keyed.answer.result.content[0].text, /arguments contain ssn/)
 
+    // Resources, prompts and completions (issue 10 items 1, 3): listed masked, still usable.
+    const resources = await request('resources/list')
+    const uri = resources.answer.result.resources[0].uri
+    const read = await request('resources/read', { uri })
+    assert.ok(read.answer.result.contents.length === 2, JSON.stringify(read.answer))
+    assert.is(read.answer.result.contents[1].blob, 'AAECAw==')
+    const templates = await request('resources/templates/list')
+    assert.is(templates.answer.result.resourceTemplates.length, 1)
+    const prompts = await request('prompts/list')
+    const prompt = prompts.answer.result.prompts[0].name
+    const got = await request('prompts/get', { name: prompt, arguments: {} })
+    assert.ok(got.answer.result.messages.length === 1, JSON.stringify(got.answer))
+    const completed = await request('completion/complete', {
+      ref: { type: 'ref/prompt', name: prompt },
+      argument: { name: 'topic', value: '' },
+    })
+    assert.is(completed.answer.result.completion.values.length, 4)
+
     const raw = bodies.join('\n')
     for (const value of RAW) {
       const at = raw.toLowerCase().indexOf(value.toLowerCase())
@@ -137,6 +156,20 @@ test('no raw value of a hostile child upstream reaches a gateway client', async 
     for (const value of RAW) assert.not.ok(text.includes(value), `${value} in the audit log`)
     const records = readAuditRecords(text).filter((r) => r.event === 'tool_call')
     assert.is(records.length, 4, 'one record per tools/call')
+    const relayed = readAuditRecords(text).filter((r) => r.event === 'mcp_request')
+    assert.equal(
+      relayed.map((r) => r.detail?.split(' ')[0]),
+      [
+        'resources/list',
+        'resources/read',
+        'resources/templates/list',
+        'prompts/list',
+        'prompts/get',
+        'completion/complete',
+      ],
+    )
+    for (const r of relayed)
+      assert.ok(r.client_id && r.jti && r.outcome === 'ok', JSON.stringify(r))
   } finally {
     await gateway.close()
     await asServer.close()
