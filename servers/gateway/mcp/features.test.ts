@@ -39,8 +39,9 @@ const auth = (scopes = ['mcp.access']): AuthInfo => ({
 async function setup() {
   const { deps, audit, operator } = createTestDeps({ policy: {} })
   const servers = [server('one'), server('two'), server('secret', ['admin'])]
+  const seen = { lists: 0 }
   const make = {
-    one: featureServer('one', 'one', EMAIL),
+    one: featureServer('one', 'one', EMAIL, seen),
     two: featureServer('two', 'two'),
     secret: featureServer('secret', 'hidden'),
   }
@@ -75,6 +76,7 @@ async function setup() {
     client,
     audit,
     front,
+    seen,
     second: () => connectInMemory(front(), { authInfo: auth() }),
     close: async () => {
       await close()
@@ -225,6 +227,15 @@ test('resources/subscribe: updates reach the subscribed session only; one upstre
   await other.close()
   await new Promise((r) => setTimeout(r, 20))
   assert.ok((await touch()).includes('none'))
+  await close()
+})
+
+test('resources/read: owners remembered per session until a list changes', async () => {
+  const { client, seen, close } = await setup()
+  await client.readResource({ uri: 'one://doc/1' })
+  const after = seen.lists
+  for (let i = 0; i < 5; i++) await client.readResource({ uri: 'one://doc/3' })
+  assert.is(seen.lists, after, 'no listing per read')
   await close()
 })
 

@@ -204,7 +204,7 @@ export function registerFeatures(
 
   // Resource URIs: each server's own. On a clash the first server (configuration order) owns the
   // URI; the later server's resource is left out of the list and reported to the operator.
-  async function resourceOwners(extra: HandlerExtra) {
+  async function buildResourceOwners(extra: HandlerExtra) {
     const owners = new Map<string, Visible>()
     const templates: Array<{ template: UriTemplate; raw: string; owner: Visible }> = []
     for (const target of visibleFor(extra, 'resources')) {
@@ -243,6 +243,32 @@ export function registerFeatures(
     return { owners, templates }
   }
 
+  /**
+   * Who owns which URI and prompt, kept per session until a list changes: a look-up that finds
+   * nothing in it lists again (`fresh`), so a resource added without `list_changed` is found.
+   */
+  function remembered<T>(build: (extra: HandlerExtra) => Promise<T>) {
+    let cached: { key: string; value: Promise<T> } | undefined
+    const get = (extra: HandlerExtra, fresh = false): Promise<T> => {
+      const key = catalog
+        .serversFor(extra.authInfo?.scopes ?? [])
+        .map((v) => `${v.name}:${v.upstream.state}`)
+        .join(' ')
+      if (fresh || !cached || cached.key !== key) {
+        const value = build(extra)
+        const entry = { key, value }
+        cached = entry
+        value.catch(() => {
+          if (cached === entry) cached = undefined
+        })
+      }
+      return cached.value
+    }
+    return Object.assign(get, { clear: () => void (cached = undefined) })
+  }
+  const resourceOwners = remembered(buildResourceOwners)
+  const promptNames = remembered(buildPromptNames)
+
   /** `shown` as the result policy shows it (a listed name or URI the client may send back). */
   async function shownAs(text: string): Promise<string | undefined> {
     const shown = await guard.guardMessage('results', text)
@@ -254,11 +280,13 @@ export function registerFeatures(
    * the result policy rewrote in resources/list (as tools/call routes a rewritten tool name).
    */
   async function ownerOfUri(uri: string, extra: HandlerExtra): Promise<[Visible, string]> {
-    const { owners, templates } = await resourceOwners(extra)
-    const owner = owners.get(uri) ?? templates.find((t) => t.template.match(uri) !== null)?.owner
-    if (owner) return [owner, uri]
-    for (const [original, holder] of owners)
-      if ((await shownAs(original)) === uri) return [holder, original]
+    for (const fresh of [false, true]) {
+      const { owners, templates } = await resourceOwners(extra, fresh)
+      const owner = owners.get(uri) ?? templates.find((t) => t.template.match(uri) !== null)?.owner
+      if (owner) return [owner, uri]
+      for (const [original, holder] of owners)
+        if ((await shownAs(original)) === uri) return [holder, original]
+    }
     // MCP 2025-11-25 server/resources "Error Handling": resource not found is -32002.
     throw new McpError(-32002, 'Resource not found')
   }
@@ -293,7 +321,7 @@ export function registerFeatures(
 
   // Prompt names: the upstream's own where unique, `<server>_<prompt>` where two servers share
   // one (naming.ts, the rule of tools). Listed in one page.
-  async function promptNames(extra: HandlerExtra) {
+  async function buildPromptNames(extra: HandlerExtra) {
     const found: Array<{ owner: Visible; prompt: Record<string, unknown> & { name: string } }> = []
     for (const target of visibleFor(extra, 'prompts')) {
       let cursor: string | undefined
@@ -316,9 +344,13 @@ export function registerFeatures(
   }
 
   async function ownerOfPrompt(name: string, extra: HandlerExtra) {
-    const listed = await promptNames(extra)
-    let entry = listed.find((p) => p.exposed === name)
-    for (const p of entry ? [] : listed) if ((await shownAs(p.exposed)) === name) entry ??= p
+    let entry: Awaited<ReturnType<typeof buildPromptNames>>[number] | undefined
+    for (const fresh of [false, true]) {
+      const listed = await promptNames(extra, fresh)
+      entry = listed.find((p) => p.exposed === name)
+      for (const p of entry ? [] : listed) if ((await shownAs(p.exposed)) === name) entry ??= p
+      if (entry) break
+    }
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`)
     return entry
   }
@@ -329,7 +361,7 @@ export function registerFeatures(
         throw new McpError(ErrorCode.InvalidParams, 'Invalid cursor')
       const all = { name: 'all', upstream: undefined as never }
       return relay('prompts/list', all, {}, extra, async () => {
-        const listed = await promptNames(extra)
+        const listed = await promptNames(extra, true)
         return { prompts: listed.map((p) => ({ ...p.prompt, name: p.exposed })) }
       }) as never
     })
@@ -392,6 +424,8 @@ export function registerFeatures(
       (notification.method === 'notifications/resources/list_changed' && caps.resources) ||
       (notification.method === 'notifications/prompts/list_changed' && caps.prompts)
     if (!relevant) return
+    if (notification.method === 'notifications/resources/list_changed') resourceOwners.clear()
+    if (notification.method === 'notifications/prompts/list_changed') promptNames.clear()
     void guard.guardMessage('results', notification).then(async (shown) => {
       if (shown.kind === 'refused') {
         onError(`${notification.method} from ${from} withheld: ${shown.reason}`)
@@ -410,9 +444,13 @@ export function registerFeatures(
         const params = { ...request.params, ref: { ...ref, name: entry.prompt.name } }
         return relay('completion/complete', entry.owner, params, extra) as never
       }
-      const { templates } = await resourceOwners(extra)
-      let found = templates.find((t) => t.raw === ref.uri)
-      for (const t of found ? [] : templates) if ((await shownAs(t.raw)) === ref.uri) found ??= t
+      let found: Awaited<ReturnType<typeof buildResourceOwners>>['templates'][number] | undefined
+      for (const fresh of [false, true]) {
+        const { templates } = await resourceOwners(extra, fresh)
+        found = templates.find((t) => t.raw === ref.uri)
+        for (const t of found ? [] : templates) if ((await shownAs(t.raw)) === ref.uri) found ??= t
+        if (found) break
+      }
       const owner = found?.owner
       if (!owner || !found)
         throw new McpError(ErrorCode.InvalidParams, `Unknown resource template: ${ref.uri}`)

@@ -14,9 +14,14 @@ import { z } from 'zod'
  * Server `name`: tool `ping_<name>`, resources `<scheme>://doc/1..3` (listed 2 per page),
  * template `<scheme>://note/{id}` completing ids, prompt `greet` (shared by every such server)
  * and `<name>_only`, completing `topic`; subscriptions, with tool `touch_<name>` (`uri`) sending
- * `notifications/resources/updated` when that URI is subscribed. `secret`, when given, appears in every text it returns.
+ * `notifications/resources/updated` when that URI is subscribed. `secret`, when given, appears in every text it returns; `seen.lists` counts resources/list requests.
  */
-export function featureServer(name: string, scheme: string, secret = ''): () => Server {
+export function featureServer(
+  name: string,
+  scheme: string,
+  secret = '',
+  seen: { lists: number } = { lists: 0 },
+): () => Server {
   return () => {
     const mcp = new McpServer({ name, version: '1.0.0' }, { capabilities: { completions: {} } })
     mcp.registerTool(`ping_${name}`, { description: 'Answers pong.' }, () => ({
@@ -63,6 +68,7 @@ export function featureServer(name: string, scheme: string, secret = ''): () => 
     // the upstream's own cursor.
     const server = mcp.server
     server.setRequestHandler(ListResourcesRequestSchema, (request) => {
+      seen.lists++
       const all = [1, 2, 3].map((id) => ({
         name: `doc${id}`,
         uri: `${scheme}://doc/${id}`,
