@@ -6,6 +6,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import {
+  CreateMessageRequestSchema,
   McpError,
   ResourceUpdatedNotificationSchema,
   type ServerNotification,
@@ -78,6 +79,23 @@ async function setup() {
     front,
     seen,
     second: () => connectInMemory(front(), { authInfo: auth() }),
+    sampler: async (tag: string) => {
+      const { client, close } = await connectInMemory(front(), {
+        authInfo: auth(),
+        capabilities: { sampling: {} },
+      })
+      const asked: string[] = []
+      client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+        asked.push(JSON.stringify(request.params.messages))
+        await new Promise((r) => setTimeout(r, 30))
+        return {
+          role: 'assistant' as const,
+          content: { type: 'text' as const, text: `${tag} ${EMAIL}` },
+          model: 'test',
+        }
+      })
+      return { client, asked, close }
+    },
     close: async () => {
       await close()
       await Promise.all([...upstreams.values()].map((u) => u.close()))
@@ -236,6 +254,31 @@ test('resources/read: owners remembered per session until a list changes', async
   const after = seen.lists
   for (let i = 0; i < 5; i++) await client.readResource({ uri: 'one://doc/3' })
   assert.is(seen.lists, after, 'no listing per read')
+  await close()
+})
+
+test('sampling: a request of the upstream reaches the session whose call caused it, guarded', async () => {
+  const { client, sampler, audit, close } = await setup()
+  const [a, b] = [await sampler('A'), await sampler('B')]
+  const ask = async (who: typeof a, question: string) =>
+    JSON.stringify(
+      (await who.client.callTool({ name: 'ask_one', arguments: { question } })).content,
+    )
+  const [fromA, fromB] = await Promise.all([ask(a, 'qa'), ask(b, 'qb')])
+  assert.ok(fromA.includes('model said: A'), fromA)
+  assert.ok(fromB.includes('model said: B'), fromB)
+  assert.is(a.asked.length, 1)
+  assert.is(b.asked.length, 1)
+  assert.ok(a.asked[0]!.includes('qa') && !a.asked[0]!.includes(EMAIL), a.asked[0])
+  assert.ok(b.asked[0]!.includes('qb'))
+  // A client without sampling: the upstream gets an error at once, the call ends (no hang).
+  const plain = await client.callTool({ name: 'ask_one', arguments: { question: 'q' } })
+  assert.ok(plain.isError, JSON.stringify(plain))
+  const records = (await audit.records()).filter((r) =>
+    r.detail?.startsWith('sampling/createMessage'),
+  )
+  assert.equal(records.map((r) => r.outcome).sort(), ['denied', 'ok', 'ok'])
+  await Promise.all([a.close(), b.close()])
   await close()
 })
 

@@ -8,6 +8,7 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
+  ResultSchema,
   SetLevelRequestSchema,
   type CallToolResult,
   type LoggingLevel,
@@ -47,6 +48,13 @@ export interface FrontServerOptions {
   /** Told when a call starts and ends (the session's idle clock). Default none. */
   onCallStart?: () => void
   onCallEnd?: () => void
+}
+
+/** The client capability each server-to-client request needs. */
+const CLIENT_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots'> = {
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+  'roots/list': 'roots',
 }
 
 /** The audit `detail` of a call that ended without a result. */
@@ -204,6 +212,7 @@ export function createFrontServer(options: FrontServerOptions): Server {
                 }),
             }
           : {}),
+        onrequest: (asked, signal) => askClient(entry, asked, signal, extra),
         onlog: (params: LogParams) => {
           if (LOG_LEVELS.indexOf(params.level) < LOG_LEVELS.indexOf(level)) return
           send({
@@ -248,6 +257,74 @@ export function createFrontServer(options: FrontServerOptions): Server {
     }
     await relayed
     return call.complete(result, result.isError ? 'tool_error' : undefined)
+  }
+
+  /**
+   * A request the upstream sent while serving this session's call (MCP 2025-11-25 client/sampling,
+   * client/elicitation, client/roots), relayed on the call's stream: its params through the result
+   * policy toward the client, the answer through the argument policy toward the server, one
+   * `mcp_request` record. A client without the capability gets no request: the upstream gets an
+   * error at once.
+   */
+  async function askClient(
+    entry: CatalogEntry,
+    asked: { method: string; params?: Record<string, unknown> },
+    signal: AbortSignal,
+    extra: HandlerExtra,
+  ): Promise<Record<string, unknown>> {
+    const started = performance.now()
+    const identity = identityFromAuthInfo(extra.authInfo)
+    const record = (
+      outcome: 'ok' | 'denied' | 'error',
+      detail = '',
+      pii?: Record<string, number>,
+    ) =>
+      void options.audit
+        ?.record({
+          event: 'mcp_request',
+          outcome,
+          ...(identity.clientId ? { client_id: identity.clientId } : {}),
+          ...(identity.jti ? { jti: identity.jti } : {}),
+          ...(pii && Object.keys(pii).length > 0 ? { pii, direction: 'both' as const } : {}),
+          duration_ms: Math.round(performance.now() - started),
+          request_id: String(extra.requestId),
+          detail: `${asked.method} server=${entry.upstream.name}${detail ? ` ${detail}` : ''}`,
+        })
+        .catch(() => onError(`audit: a ${asked.method} record was refused`))
+    const capability = CLIENT_CAPABILITY[asked.method]
+    if (!capability || !server.getClientCapabilities()?.[capability]) {
+      record('denied', 'client_capability_missing')
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `the client of this session does not support ${asked.method}`,
+      )
+    }
+    const { _meta: _, ...params } = asked.params ?? {}
+    const out = await guard.guardMessage('results', params)
+    if (out.kind === 'refused') {
+      record('denied', 'policy_rejected_request')
+      throw new McpError(ErrorCode.InvalidRequest, `request withheld: ${out.reason}`)
+    }
+    let answer: Record<string, unknown>
+    try {
+      answer = await extra.sendRequest(
+        { method: asked.method, params: out.message } as never,
+        ResultSchema.passthrough(),
+        { signal },
+      )
+    } catch (error) {
+      record('error', error instanceof McpError ? `jsonrpc_error code=${error.code}` : 'failed')
+      throw error
+    }
+    const back = await guard.guardMessage('arguments', answer)
+    if (back.kind === 'refused') {
+      record('denied', 'policy_rejected_answer', out.findings)
+      throw new McpError(ErrorCode.InvalidParams, `answer withheld: ${back.reason}`)
+    }
+    const pii = { ...out.findings }
+    for (const [type, n] of Object.entries(back.findings)) pii[type] = (pii[type] ?? 0) + n
+    record('ok', '', pii)
+    return back.message as Record<string, unknown>
   }
 
   function describe(error: unknown): string {

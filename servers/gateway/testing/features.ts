@@ -4,6 +4,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import {
+  CreateMessageResultSchema,
   ListResourcesRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
@@ -97,6 +98,27 @@ export function featureServer(
       async ({ uri }) => {
         if (subscribed.has(uri)) await server.sendResourceUpdated({ uri })
         return { content: [{ type: 'text', text: subscribed.has(uri) ? 'sent' : 'none' }] }
+      },
+    )
+    // `ask_<name>`: asks the client for a sampling answer while serving the call, returns it.
+    mcp.registerTool(
+      `ask_${name}`,
+      { description: 'Asks the model.', inputSchema: { question: z.string() } },
+      async ({ question }, extra) => {
+        const answer = await extra.sendRequest(
+          {
+            method: 'sampling/createMessage',
+            params: {
+              messages: [
+                { role: 'user', content: { type: 'text', text: `${question} ${secret}` } },
+              ],
+              maxTokens: 10,
+            },
+          },
+          CreateMessageResultSchema,
+        )
+        const content = answer.content as { type: string; text?: string }
+        return { content: [{ type: 'text', text: `model said: ${content.text}` }] }
       },
     )
     return server

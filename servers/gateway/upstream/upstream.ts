@@ -7,6 +7,11 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import {
   CallToolResultSchema,
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
+  ListRootsRequestSchema,
+  McpError,
   ListToolsResultSchema,
   ResultSchema,
   ToolListChangedNotificationSchema,
@@ -63,6 +68,15 @@ export interface UpstreamCallOptions {
   onprogress?: (progress: Progress) => void
   /** Log notifications the upstream sent for this call. */
   onlog?: (params: LogParams) => void
+  /**
+   * Answers a request the upstream sent while serving this call (`sampling/createMessage`,
+   * `elicitation/create`, `roots/list`): resolves with its result or rejects with an `McpError`.
+   * Without it such requests are answered with an error.
+   */
+  onrequest?: (
+    request: { method: string; params?: Record<string, unknown> },
+    signal: AbortSignal,
+  ) => Promise<Record<string, unknown>>
 }
 
 export interface UpstreamOptions {
@@ -134,6 +148,7 @@ interface CallContext {
   onprogress?: (progress: Progress) => void
   /** `ended` of the connection when the call started (child log attribution). */
   endedBefore?: number
+  onrequest?: UpstreamCallOptions['onrequest']
 }
 
 interface Connection {
@@ -144,6 +159,8 @@ interface Connection {
   byId: Map<RequestId, CallContext>
   /** Calls ended on this connection so far (answered, failed, cancelled or timed out). */
   ended: number
+  /** Requests of the upstream by their id, with the call they belong to. */
+  asked: Map<RequestId, CallContext>
 }
 
 const isRequest = (
@@ -267,6 +284,14 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
         return
       }
       if (isResponse(message)) current?.byId.delete(message.id)
+      if (isRequest(message) && current) {
+        // A request of the upstream: the call it serves, as for log lines.
+        let context: CallContext | undefined
+        if (extra?.relatedRequestId !== undefined)
+          context = current.byId.get(extra.relatedRequestId)
+        else if (current.byId.size === 1) context = current.byId.values().next().value!
+        if (context) current.asked.set(message.id, context)
+      }
       outer.onmessage?.(message, extra)
     }
     return outer
@@ -280,9 +305,38 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
     let transport: Transport | undefined
     try {
       transport = await spec.open()
-      const client = new Client(clientInfo, { capabilities: {} })
-      conn = { client, closed: false, connectedAt: clock(), byId: new Map(), ended: 0 }
+      const client = new Client(clientInfo, {
+        capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} },
+      })
+      conn = {
+        client,
+        closed: false,
+        connectedAt: clock(),
+        byId: new Map(),
+        ended: 0,
+        asked: new Map(),
+      }
       const current = conn
+      // MCP 2025-11-25 client/sampling, client/elicitation, client/roots: relayed to the session
+      // whose call the upstream is serving; no such call (or a client without it): an error.
+      for (const schema of [
+        CreateMessageRequestSchema,
+        ElicitRequestSchema,
+        ListRootsRequestSchema,
+      ])
+        client.setRequestHandler(
+          schema as typeof ListRootsRequestSchema,
+          async (request, extra) => {
+            const context = current.asked.get(extra.requestId)
+            current.asked.delete(extra.requestId)
+            if (!context?.onrequest)
+              throw new McpError(
+                ErrorCode.InvalidRequest,
+                `${request.method} is only answered while a tool call of this server runs`,
+              )
+            return (await context.onrequest(request, extra.signal)) as never
+          },
+        )
       client.onclose = () => onClosed(current)
       client.onerror = () => {} // transport noise; a lost connection arrives as onclose
       client.fallbackNotificationHandler = async (notification) => {
@@ -389,6 +443,7 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
     const context: CallContext = { endedBefore: conn.ended }
     if (callOptions.authInfo) context.authInfo = callOptions.authInfo
     if (callOptions.onlog) context.onlog = callOptions.onlog
+    if (callOptions.onrequest) context.onrequest = callOptions.onrequest
 
     // Our own timers (not the SDK's) so that a timeout is told apart from an upstream error code.
     const abort = new AbortController()
