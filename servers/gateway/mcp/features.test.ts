@@ -7,6 +7,8 @@ import * as assert from 'uvu/assert'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import {
   CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ListRootsRequestSchema,
   McpError,
   ResourceUpdatedNotificationSchema,
   type ServerNotification,
@@ -279,6 +281,31 @@ test('sampling: a request of the upstream reaches the session whose call caused 
   )
   assert.equal(records.map((r) => r.outcome).sort(), ['denied', 'ok', 'ok'])
   await Promise.all([a.close(), b.close()])
+  await close()
+})
+
+test('elicitation and roots: relayed to the asking session, the message masked', async () => {
+  const { front, close } = await setup()
+  const { client, close: done } = await connectInMemory(front(), {
+    authInfo: auth(),
+    capabilities: { elicitation: { form: {} }, roots: {} },
+  })
+  const messages: string[] = []
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    messages.push(String(request.params.message))
+    return { action: 'accept' as const, content: { ok: true } }
+  })
+  client.setRequestHandler(ListRootsRequestSchema, async () => ({
+    roots: [{ uri: 'file:///work', name: 'work' }],
+  }))
+  const result = await client.callTool({ name: 'confirm_one', arguments: {} })
+  assert.equal(
+    JSON.stringify(result.content),
+    JSON.stringify([{ type: 'text', text: 'accept {"ok":true} 1 roots' }]),
+  )
+  assert.is(messages.length, 1)
+  assert.ok(messages[0]!.startsWith('Confirm for') && !messages[0]!.includes(EMAIL), messages[0])
+  await done()
   await close()
 })
 

@@ -5,6 +5,8 @@ import { completable } from '@modelcontextprotocol/sdk/server/completable.js'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import {
   CreateMessageResultSchema,
+  ElicitResultSchema,
+  ListRootsResultSchema,
   ListResourcesRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
@@ -121,6 +123,28 @@ export function featureServer(
         return { content: [{ type: 'text', text: `model said: ${content.text}` }] }
       },
     )
+    // `confirm_<name>`: asks the user (elicitation, form mode), then lists the client's roots.
+    mcp.registerTool(`confirm_${name}`, { description: 'Asks the user.' }, async (extra) => {
+      const answer = await extra.sendRequest(
+        {
+          method: 'elicitation/create',
+          params: {
+            message: `Confirm for ${secret}`,
+            requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+          },
+        },
+        ElicitResultSchema,
+      )
+      const roots = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema)
+      return {
+        content: [
+          {
+            type: 'text',
+            text: `${answer.action} ${JSON.stringify(answer.content)} ${roots.roots.length} roots`,
+          },
+        ],
+      }
+    })
     return server
   }
 }
