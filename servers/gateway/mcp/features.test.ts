@@ -10,6 +10,7 @@ import {
   ElicitRequestSchema,
   ListRootsRequestSchema,
   McpError,
+  PromptListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js'
@@ -306,6 +307,22 @@ test('elicitation and roots: relayed to the asking session, the message masked',
   assert.is(messages.length, 1)
   assert.ok(messages[0]!.startsWith('Confirm for') && !messages[0]!.includes(EMAIL), messages[0])
   await done()
+  await close()
+})
+
+test('prompts list_changed: relayed to every session, the new prompt usable at once', async () => {
+  const { client, second, close } = await setup()
+  const other = await second()
+  let told = 0
+  other.client.setNotificationHandler(PromptListChangedNotificationSchema, () => void told++)
+  assert.not.ok((await client.listPrompts()).prompts.some((p) => p.name === 'late'))
+  await client.getPrompt({ name: 'one_greet', arguments: { topic: 'x' } }) // fills the cache
+  await client.callTool({ name: 'grow_two', arguments: {} })
+  await new Promise((r) => setTimeout(r, 20))
+  assert.is(told, 1)
+  const late = await client.getPrompt({ name: 'late' })
+  assert.ok(JSON.stringify(late).includes('late of two'))
+  await other.close()
   await close()
 })
 

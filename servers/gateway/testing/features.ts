@@ -145,6 +145,13 @@ export function featureServer(
         ],
       }
     })
+    // `grow_<name>`: adds prompt `late` (McpServer sends prompts list_changed).
+    mcp.registerTool(`grow_${name}`, { description: 'Adds a prompt.' }, () => {
+      mcp.registerPrompt('late', {}, () => ({
+        messages: [{ role: 'user', content: { type: 'text', text: `late of ${name}` } }],
+      }))
+      return { content: [{ type: 'text', text: 'grown' }] }
+    })
     return server
   }
 }
