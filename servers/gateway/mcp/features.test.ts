@@ -40,14 +40,14 @@ const auth = (scopes = ['mcp.access']): AuthInfo => ({
   extra: { jti: 'jti-1' },
 })
 
-async function setup() {
+async function setup(options: { secretScheme?: string; scopes?: string[] } = {}) {
   const { deps, audit, operator } = createTestDeps({ policy: {} })
   const servers = [server('one'), server('two'), server('secret', ['admin'])]
   const seen = { lists: 0 }
   const make = {
     one: featureServer('one', 'one', EMAIL, seen),
     two: featureServer('two', 'two'),
-    secret: featureServer('secret', 'hidden'),
+    secret: featureServer('secret', options.secretScheme ?? 'hidden'),
   }
   const upstreams = new Map<string, Upstream>()
   const events = createFeatureEvents()
@@ -75,7 +75,7 @@ async function setup() {
       info: { name: 'gateway-test', version: '1' },
       onError: (line) => operator.push(line),
     })
-  const { client, close } = await connectInMemory(front(), { authInfo: auth() })
+  const { client, close } = await connectInMemory(front(), { authInfo: auth(options.scopes) })
   return {
     client,
     audit,
@@ -323,6 +323,25 @@ test('prompts list_changed: relayed to every session, the new prompt usable at o
   const late = await client.getPrompt({ name: 'late' })
   assert.ok(JSON.stringify(late).includes('late of two'))
   await other.close()
+  await close()
+})
+
+test('resources: on a URI clash the first server owns it; the later copy is not listed', async () => {
+  const { client, close } = await setup({
+    secretScheme: 'one',
+    scopes: ['mcp.access', 'admin'],
+  })
+  const uris: string[] = []
+  let cursor: string | undefined
+  do {
+    const page = await client.listResources(cursor ? { cursor } : {})
+    uris.push(...page.resources.map((r) => r.uri))
+    cursor = page.nextCursor
+  } while (cursor)
+  assert.equal(uris.filter((u) => u === 'one://doc/1').length, 1, uris.join(' '))
+  assert.is(uris.length, 6)
+  const read = await client.readResource({ uri: 'one://doc/1' })
+  assert.ok(JSON.stringify(read).includes('doc 1 of one'))
   await close()
 })
 

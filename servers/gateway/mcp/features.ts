@@ -185,13 +185,19 @@ export function registerFeatures(
     feature: Feature,
     cursor: string | undefined,
     extra: HandlerExtra,
-    adapt: (target: Visible, result: Record<string, unknown>) => Record<string, unknown>,
+    /** Applied to the upstream's page before the result policy (what the client may see). */
+    own: (
+      target: Visible,
+      page: Record<string, unknown>,
+    ) => Promise<Record<string, unknown>> = async (_t, page) => page,
   ) {
     const visible = visibleFor(extra, feature)
     let [index, inner] = cursor === undefined ? [0, undefined] : decodeCursor(cursor, visible)
     if (visible.length === 0) return {}
     const target = visible[index]!
-    const result = adapt(target, await relay(method, target, inner ? { cursor: inner } : {}, extra))
+    const result = await relay(method, target, inner ? { cursor: inner } : {}, extra, async (p) =>
+      own(target, await target.upstream.request(method, p, { signal: extra.signal })),
+    )
     const next = result.nextCursor
     delete result.nextCursor
     if (typeof next === 'string') return { ...result, nextCursor: encodeCursor(target.name, next) }
@@ -293,25 +299,29 @@ export function registerFeatures(
 
   if (caps.resources) {
     server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
-      const seen = new Set<string>()
-      return listPage('resources/list', 'resources', request.params?.cursor, extra, (_t, r) => {
-        const list = Array.isArray(r.resources) ? (r.resources as Array<{ uri?: unknown }>) : []
-        r.resources = list.filter((item) => {
-          if (typeof item.uri !== 'string' || seen.has(item.uri)) return false
-          seen.add(item.uri)
-          return true
-        })
-        return r
-      })
-    })
-    server.setRequestHandler(ListResourceTemplatesRequestSchema, (request, extra) =>
-      listPage(
-        'resources/templates/list',
+      // A URI an earlier server (configuration order) lists belongs to that server: left out here.
+      return listPage(
+        'resources/list',
         'resources',
         request.params?.cursor,
         extra,
-        (_t, r) => r,
-      ),
+        async (t, r) => {
+          const { owners } = await resourceOwners(extra)
+          const list = Array.isArray(r.resources) ? (r.resources as Array<{ uri?: unknown }>) : []
+          const own = list.filter((item) => {
+            const owner = typeof item.uri === 'string' ? owners.get(item.uri) : undefined
+            return typeof item.uri === 'string' && (owner === undefined || owner.name === t.name)
+          })
+          if (own.length < list.length)
+            onError(
+              `resources/list: ${list.length - own.length} resource(s) of ${t.name} left out (URI of an earlier server)`,
+            )
+          return { ...r, resources: own }
+        },
+      )
+    })
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, (request, extra) =>
+      listPage('resources/templates/list', 'resources', request.params?.cursor, extra),
     )
     server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
       const [owner, uri] = await ownerOfUri(request.params.uri, extra)
