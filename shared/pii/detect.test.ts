@@ -115,6 +115,17 @@ phones('not phones: inside longer digit runs, mixed separators, SKU context, dat
   assert.equal(found('2024-01-15 20240115'), [])
   assert.equal(found('02-012-3456'), []) // subscriber part starts with 0 (PII-7)
 })
+phones('spaces around the dash, as typed: 010 – 9876 – 5432, 02 - 312 - 3456 (en dash or hyphen)', () => {
+  assert.equal(found('010 – 9876 – 5432'), ['phone:010 – 9876 – 5432:0.60'])
+  assert.equal(found('연락처: 010 - 1234 - 5678'), ['phone:010 - 1234 - 5678:0.95'])
+  assert.equal(found('02 - 312 - 3456'), ['phone_landline:02 - 312 - 3456:0.55'])
+  assert.equal(found('070 - 1234 - 5678'), ['phone_voip:070 - 1234 - 5678:0.55'])
+  assert.equal(found('080 - 123 - 4567'), ['phone_toll_free:080 - 123 - 4567:0.55'])
+  // One form per number: a spaced dash then a bare one is not a phone; ranges stay ranges.
+  assert.equal(found('010 - 1234-5678'), [])
+  assert.equal(found('p. 10 - 1234 - 5678'), [])
+  assert.equal(found('2019 - 2024 - 2025'), [])
+})
 phones.run()
 
 const names = suite('PII-10..PII-12 Korean names')
