@@ -18,10 +18,11 @@ import {
 import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import { LOG_LEVELS, type HandlerExtra } from '../../../shared/mcp/context.ts'
 import { newErrorId } from '../../../shared/mcp/errors.ts'
-import type { Guard, GuardedCall } from '../../../shared/mcp/guard.ts'
+import type { Guard } from '../../../shared/mcp/guard.ts'
 import { guardToolList, type GuardedToolList } from '../../../shared/mcp/guard-tools.ts'
 import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
 import { errorResult } from '../../../shared/mcp/result.ts'
+import { runGuarded } from '../../../shared/mcp/run-guarded.ts'
 import { hasScopes } from '../auth/principal.ts'
 import type { Catalog, CatalogEntry } from '../catalog.ts'
 import { UpstreamError, type UpstreamErrorCode } from '../upstream/errors.ts'
@@ -161,23 +162,22 @@ export function createFrontServer(options: FrontServerOptions): Server {
     args: Record<string, unknown> | undefined,
     extra: HandlerExtra,
   ): Promise<CallToolResult> {
-    let call: GuardedCall
-    try {
-      call = await guard.begin({
-        // The name the client called (as listed, after the policy): never a raw value in audit.
-        tool: called,
-        arguments: args,
-        identity: identityFromAuthInfo(extra.authInfo),
-        requestId: extra.requestId,
-        inputSchema: entry.listing.inputSchema,
-      })
-    } catch (error) {
-      const errorId = newErrorId()
-      onError(`tool ${entry.name}: guard unavailable (error id ${errorId}): ${describe(error)}`)
-      return errorResult(
-        `tool call refused: the security guard is not available (error id ${errorId})`,
-      )
-    }
+    // No guard, no call (fail closed): e.g. a deferred guard whose detector failed to load.
+    const started = await runGuarded(
+      () =>
+        guard.begin({
+          // The name the client called (as listed, after the policy): never a raw value in audit.
+          tool: called,
+          arguments: args,
+          identity: identityFromAuthInfo(extra.authInfo),
+          requestId: extra.requestId,
+          inputSchema: entry.listing.inputSchema,
+        }),
+      (errorId, error) =>
+        onError(`tool ${entry.name}: guard unavailable (error id ${errorId}): ${describe(error)}`),
+    )
+    if (!started.ok) return started.refusal
+    const call = started.value
     if (call.rejection) return call.rejection
 
     // Notifications through the result policy, in order, all sent before the call's result.
