@@ -71,18 +71,14 @@ export const EXPECTED_THROUGH_GATEWAY = [
   'prompts-get-embedded-resource',
   'prompts-get-with-image',
   'completion-complete',
+  'tools-call-sampling',
+  'tools-call-elicitation',
+  'elicitation-sep1034-defaults',
+  'elicitation-sep1330-enums',
 ]
 
 /** Why a scenario fails through the gateway although the fixture passes it alone. */
 export const EXPLANATIONS = {
-  'tools-call-sampling':
-    'the gateway does not relay server-to-client requests from upstream tools (its upstream client declares no sampling capability); the fixture answers isError',
-  'tools-call-elicitation':
-    'the gateway does not relay server-to-client requests from upstream tools (no elicitation capability upstream); the fixture answers isError',
-  'elicitation-sep1034-defaults':
-    'as tools-call-elicitation: no elicitation relayed from upstream tools',
-  'elicitation-sep1330-enums':
-    'as tools-call-elicitation: no elicitation relayed from upstream tools',
   'dns-rebinding-protection':
     'tests the HTTP server the suite talks to, which is supergateway (the test harness), not the gateway; supergateway does not check Host/Origin. The gateway checks both (MCP-T2, servers/gateway/http/origin.test.ts) but needs a token the suite cannot send',
   'server-sse-polling':
