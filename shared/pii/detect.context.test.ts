@@ -66,6 +66,21 @@ test('a passport number in a CSV row is read with its column header', () => {
   assert.equal(found('모델,가격\nM123A4567,39000'), [])
 })
 
+test('a passport number in a bare CSV row is read with the personal data beside it', () => {
+  // No header: a name, a phone or an e-mail in another field of the row is the evidence.
+  assert.equal(ofType('홍길동,M12345678,1985-03-02,010-1234-5678', 'kr_passport'), [
+    'kr_passport:M12345678:0.65',
+  ])
+  assert.equal(ofType('김민서\tM12345678\t서울', 'kr_passport'), ['kr_passport:M12345678:0.65'])
+  assert.equal(ofType('kim@example.com;M12345678', 'kr_passport'), ['kr_passport:M12345678:0.65'])
+  // A row of codes and prices, a sentence, another line's name: no evidence, nothing found.
+  assert.equal(found('A-100,M12345678,3개,12000원'), [])
+  assert.equal(ofType('홍길동 M12345678', 'kr_passport'), [])
+  assert.equal(ofType('홍길동,서울\nM12345678,39000', 'kr_passport'), [])
+  // A negative word still wins over the neighbours.
+  assert.equal(ofType('홍길동,모델 M12345678,010-1234-5678', 'kr_passport'), [])
+})
+
 test('tableContext: blocks of rows with the same delimiters, header of short cells', () => {
   const text = 'intro line, with a comma\n성명\t연락처\n김철수\t010\n이영희\t011\n\nplain'
   const table = tableContext(text)

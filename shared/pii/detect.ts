@@ -156,6 +156,42 @@ export function resolveOverlaps(findings: Finding[]): Finding[] {
 }
 
 /** Creates a detector over the built-in (or given) patterns; options are checked here. */
+/** Field delimiters of a bare row (CSV, TSV, pipe or semicolon separated). */
+const ROW_DELIMITER = /[,\t|;]/
+/** What may stand between a field's value and its delimiters. */
+const FIELD_PAD = /[ "'\r]/
+
+/**
+ * The line of `weak` is a delimited row and another field of it holds a personal finding (a
+ * name, phone, e-mail…): a bare CSV row of a person's record, not a row of product codes.
+ */
+function personalNeighbour(
+  text: string,
+  weak: Finding,
+  found: readonly Finding[],
+  categoryOf: (type: string) => string,
+): boolean {
+  const lineStart = text.lastIndexOf('\n', weak.start - 1) + 1
+  let lineEnd = text.indexOf('\n', weak.end)
+  if (lineEnd === -1) lineEnd = text.length
+  // The value is a whole field: a delimiter or the line's edge on each side (quotes, spaces apart).
+  let before = weak.start
+  while (before > lineStart && FIELD_PAD.test(text[before - 1]!)) before--
+  let after = weak.end
+  while (after < lineEnd && FIELD_PAD.test(text[after]!)) after++
+  if (before > lineStart && !ROW_DELIMITER.test(text[before - 1]!)) return false
+  if (after < lineEnd && !ROW_DELIMITER.test(text[after]!)) return false
+  return found.some((f) => {
+    if (f.type === weak.type || categoryOf(f.type) !== 'pii') return false
+    if (f.start < lineStart || f.end > lineEnd || (f.start < weak.end && weak.start < f.end))
+      return false
+    // A delimiter between the two values: they are different fields of the row.
+    const between =
+      f.end <= weak.start ? text.slice(f.end, weak.start) : text.slice(weak.end, f.start)
+    return ROW_DELIMITER.test(between)
+  })
+}
+
 export function createDetector(options: DetectorOptions = {}): Detector {
   const minScore = options.minScore ?? DEFAULT_MIN_SCORE
   const maxInputLength = options.maxInputLength ?? DEFAULT_MAX_INPUT_LENGTH
@@ -169,6 +205,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   for (const p of all) categories.set(p.type, p.category)
   const withNames = options.koreanNames ?? options.patterns === undefined
   if (withNames) categories.set(KOREAN_NAME, 'pii')
+  const categoryOf = (type: string) => categories.get(type) ?? 'pii'
   if (options.types) {
     const unknown = options.types.filter((t) => !categories.has(t))
     if (unknown.length > 0)
@@ -196,7 +233,14 @@ export function createDetector(options: DetectorOptions = {}): Detector {
    * Runs one pattern over the haystack (the text, or its numeric runs) into `out`; `text` is the
    * normalised text, offsets are in it.
    */
-  function scan(runner: Runner, hay: Haystack, text: string, table: TableContext, out: Finding[]) {
+  function scan(
+    runner: Runner,
+    hay: Haystack,
+    text: string,
+    table: TableContext,
+    out: Finding[],
+    weak: Finding[],
+  ) {
     const { pattern: p, context, negative } = runner
     const re = p.regex
     re.lastIndex = 0
@@ -253,7 +297,12 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       let score = verdict === true ? 1 : typeof verdict === 'number' ? verdict : p.score
       if (boosted) score = Math.min(1, score + CONTEXT_BOOST)
       if (lowered) score = Math.max(0, score - CONTEXT_BOOST)
-      if (score < minScore || score === 0) continue
+      if (score < minScore || score === 0) {
+        // Kept aside with the boost it would get from personal data in the same row.
+        if (p.rowEvidence && !lowered && !boosted && score + CONTEXT_BOOST >= minScore)
+          weak.push({ type: p.type, start, end, score: score + CONTEXT_BOOST, validated: false })
+        continue
+      }
       out.push({ type: p.type, start, end, score, validated: verdict === true })
     }
   }
@@ -272,11 +321,12 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       const numeric = gated ? numericHaystack(text) : whole
       const table = tableContext(text)
       const found: Finding[] = []
+      const weak: Finding[] = []
       for (const runner of runners) {
         // gitleaks-style prefilter (SEC-*): skip the regex when none of its keywords occurs.
         const { keywords, gate } = runner.pattern
         if (keywords.length > 0 && !keywords.some((k) => present.has(k))) continue
-        scan(runner, gate === 'numeric' ? numeric : whole, text, table, found)
+        scan(runner, gate === 'numeric' ? numeric : whole, text, table, found, weak)
       }
       if (recognizeNames)
         for (const c of recognizeNames(text, table))
@@ -288,6 +338,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
               score: c.score,
               validated: false,
             })
+      for (const w of weak) if (personalNeighbour(text, w, found, categoryOf)) found.push(w)
       const kept = resolveOverlaps(found)
       if (text === original) return kept
       return kept.map((f) => ({

@@ -44,6 +44,13 @@ export const PatternDefinitionSchema = v.strictObject({
    * found by one shared pre-scan, with the same findings as a full scan (detect-gate.test.ts).
    */
   gate: v.optional(v.picklist(['numeric'])),
+  /**
+   * When true, a match below minScore in a delimited row (`,` tab `|` `;`) is raised by the
+   * context boost when another field of that line holds a personal finding (category `pii`, at
+   * or above minScore: a name, phone, e-mail…), as a reader takes the row for a person's record.
+   * Default false.
+   */
+  rowEvidence: v.optional(v.boolean()),
   /** Minimum Shannon entropy (bits per character) of the value, like gitleaks' `entropy`. */
   entropy: v.optional(v.pipe(v.number(), v.minValue(0))),
   /** Where the pattern comes from: Presidio, gitleaks, libphonenumber or own. */
@@ -83,6 +90,8 @@ export interface CompiledPattern {
   readonly entropy: number | undefined
   /** See PatternDefinitionSchema `gate`. */
   readonly gate: 'numeric' | undefined
+  /** See PatternDefinitionSchema `rowEvidence`. */
+  readonly rowEvidence: boolean
 }
 
 /** A pattern file and the name its errors quote. */
@@ -134,6 +143,7 @@ function compileOne(
     keywords: lower(def.keywords),
     entropy: def.entropy,
     gate: def.gate,
+    rowEvidence: def.rowEvidence ?? false,
   })
 }
 
