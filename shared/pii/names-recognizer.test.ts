@@ -104,6 +104,15 @@ test('recognizer: evidence says why; a CSV header is evidence', () => {
   assert.ok(c!.evidence.includes('header'))
 })
 
+test('recognizer: one frozen evidence list per kind of evidence, not one per candidate', () => {
+  const recognize = createNameRecognizer()
+  const [a, b] = recognize('김철수가 이영희를 만났다')
+  assert.equal(a!.evidence, ['particle'])
+  // Shared: a text of many names costs no list per name (worst-case input, issue 11).
+  assert.is(a!.evidence, b!.evidence)
+  assert.ok(Object.isFrozen(a!.evidence))
+})
+
 test('the korean_name type can be turned off and on like a pattern type', () => {
   const off = createDetector({ types: ['email'] })
   assert.equal(off.detect('담당자: 최민서'), [])

@@ -12,7 +12,8 @@ export type NameEvidence = 'label' | 'header' | 'title' | 'list' | 'field' | 'pa
 
 /** A scored candidate (before minScore); `evidence` says why, for tests and the corpus table. */
 export interface NameCandidate extends Finding {
-  evidence: NameEvidence[]
+  /** The kinds of evidence that scored it (shared between candidates: do not change it). */
+  readonly evidence: readonly NameEvidence[]
 }
 
 /** Entity type of the findings. */
@@ -102,6 +103,11 @@ const EVIDENCE: ReadonlyArray<readonly [number, NameEvidence]> = [
   [PARTICLE, 'particle'],
   [BARE, 'bare'],
 ]
+/** The evidence names of every bit set, made once (no arrays per candidate). */
+const EVIDENCE_NAMES: ReadonlyArray<readonly NameEvidence[]> = Array.from(
+  { length: 128 },
+  (_, bits) => Object.freeze(EVIDENCE.filter(([bit]) => bits & bit).map(([, name]) => name)),
+)
 
 /** A candidate while the text is read: evidence bits and what the list step needs. */
 interface Internal {
@@ -405,7 +411,7 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
           end: c.end,
           score: c.score,
           validated: false,
-          evidence: EVIDENCE.filter(([bit]) => c.evidence & bit).map(([, name]) => name),
+          evidence: EVIDENCE_NAMES[c.evidence]!,
         })
     return found
   }
