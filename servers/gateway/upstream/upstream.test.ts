@@ -108,6 +108,32 @@ test('a call returns the result; authInfo reaches the in-process tool, the marke
   await upstream.close()
 })
 
+test('tools/call leaves with our marker stripped: `_meta` only when something else is in it', async () => {
+  const sent: Record<string, unknown>[] = []
+  const { upstream } = mount({
+    open: async () => {
+      const transport = await openInProcess(() => {
+        const { deps } = createTestDeps()
+        return testServer('unit', tools)({ ...deps, guard: createPassThroughGuard(deps.guard) })
+      })()
+      const send = transport.send.bind(transport)
+      transport.send = (message, options) => {
+        if ('method' in message && message.method === 'tools/call')
+          sent.push(message.params as Record<string, unknown>)
+        return send(message, options)
+      }
+      return transport
+    },
+  })
+  await upstream.start()
+  await upstream.call('say', { text: 'plain' })
+  await upstream.call('steps', { tag: 'p', steps: 1, delayMs: 0 }, { onprogress: () => {} })
+  assert.equal(sent[0], { name: 'say', arguments: { text: 'plain' } })
+  assert.equal(Object.keys(sent[1]!), ['name', 'arguments', '_meta'])
+  assert.equal(Object.keys(sent[1]!._meta as object), ['progressToken'])
+  await upstream.close()
+})
+
 test('progress and log notifications go to the call that caused them, concurrently', async () => {
   const { upstream } = mount()
   await upstream.start()

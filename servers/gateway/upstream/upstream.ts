@@ -1,7 +1,8 @@
 // One upstream tool server behind the gateway, as a supervised MCP client connection: the SDK
 // `Client` over whatever transport `open()` gives (the in-process link, or a stdio child), its
 // tool list, calls with timeout and cancellation, notifications routed to the call they belong
-// to, and reconnection with capped exponential backoff when the connection closes.
+// to (through `instrument.ts`), and reconnection with capped exponential backoff when the
+// connection closes.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
@@ -16,24 +17,24 @@ import {
   ResultSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
-  type JSONRPCMessage,
-  type LoggingMessageNotification,
   type Notification,
   type Progress,
-  type RequestId,
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { DEFAULT_BACKOFF, restartDelay, type BackoffOptions } from './backoff.ts'
 import { UpstreamError } from './errors.ts'
-import type { LinkMessageExtra, LinkSendOptions } from './link.ts'
+import {
+  CALL_KEY,
+  instrument,
+  type CallContext,
+  type CallRoutes,
+  type LogParams,
+  type UpstreamKind,
+  type UpstreamRequestHandler,
+} from './instrument.ts'
 
-/**
- * `in-process`: a server mounted through the in-process link, which says which request a
- * notification relates to. `child`: a stdio process; its log notifications carry no request, so
- * one is given to a call only when that call is the only one running on the child.
- */
-export type UpstreamKind = 'in-process' | 'child'
+export type { LogParams, UpstreamKind } from './instrument.ts'
 
 /** `connecting` (first attempt), `ready`, `restarting` (waiting to reconnect), `stopped` (closed). */
 export type UpstreamState = 'connecting' | 'ready' | 'restarting' | 'stopped'
@@ -55,9 +56,6 @@ export interface UpstreamSpec {
   restart?: BackoffOptions
 }
 
-/** The `params` of a `notifications/message` (MCP logging). */
-export type LogParams = LoggingMessageNotification['params']
-
 /** Per-call options of `Upstream.call`. */
 export interface UpstreamCallOptions {
   /** Aborting it cancels the call upstream (`notifications/cancelled`). */
@@ -73,10 +71,7 @@ export interface UpstreamCallOptions {
    * `elicitation/create`, `roots/list`): resolves with its result or rejects with an `McpError`.
    * Without it such requests are answered with an error.
    */
-  onrequest?: (
-    request: { method: string; params?: Record<string, unknown> },
-    signal: AbortSignal,
-  ) => Promise<Record<string, unknown>>
+  onrequest?: UpstreamRequestHandler
 }
 
 export interface UpstreamOptions {
@@ -137,37 +132,14 @@ export interface Upstream {
   close(): Promise<void>
 }
 
-/** `_meta` key marking our own tools/call requests on their way out (stripped before sending). */
-const CALL_KEY = 'dev.mcp-docker.gateway/call'
 /** A timeout far beyond ours: the SDK's own request timer must never be the one that fires. */
 const SDK_TIMEOUT_MS = 2 ** 31 - 1
 
-interface CallContext {
-  authInfo?: AuthInfo
-  onlog?: (params: LogParams) => void
-  onprogress?: (progress: Progress) => void
-  /** `ended` of the connection when the call started (child log attribution). */
-  endedBefore?: number
-  onrequest?: UpstreamCallOptions['onrequest']
-}
-
-interface Connection {
+interface Connection extends CallRoutes {
   client: Client
   closed: boolean
   connectedAt: number
-  /** Calls in flight by the JSON-RPC id our client gave them. */
-  byId: Map<RequestId, CallContext>
-  /** Calls ended on this connection so far (answered, failed, cancelled or timed out). */
-  ended: number
-  /** Requests of the upstream by their id, with the call they belong to. */
-  asked: Map<RequestId, CallContext>
 }
-
-const isRequest = (
-  m: JSONRPCMessage,
-): m is Extract<JSONRPCMessage, { method: string; id: RequestId }> => 'method' in m && 'id' in m
-const isResponse = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { id: RequestId }> =>
-  !('method' in m) && 'id' in m
 
 export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}): Upstream {
   const { name, kind } = spec
@@ -220,83 +192,6 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
     close,
   }
 
-  /** Wraps the transport: strips our call marker, adds authInfo, routes log notifications. */
-  function instrument(inner: Transport, conn: () => Connection | undefined): Transport {
-    const outer: Transport = {
-      start: () => inner.start(),
-      close: () => inner.close(),
-      async send(message, sendOptions) {
-        if (isRequest(message) && message.method === 'tools/call') {
-          const params = message.params as { _meta?: Record<string, unknown> } | undefined
-          const key = params?._meta?.[CALL_KEY]
-          const context = typeof key === 'number' ? pending.get(key) : undefined
-          if (context) {
-            const { [CALL_KEY]: _, ...meta } = params!._meta!
-            const stripped = {
-              ...message,
-              params: { ...params, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) },
-            }
-            if (Object.keys(meta).length === 0)
-              delete (stripped.params as { _meta?: unknown })._meta
-            conn()?.byId.set(message.id, context)
-            const linkOptions: LinkSendOptions = { ...sendOptions }
-            if (context.authInfo) linkOptions.authInfo = context.authInfo
-            return inner.send(stripped, linkOptions)
-          }
-        }
-        return inner.send(message, sendOptions)
-      },
-    }
-    if (inner.setProtocolVersion)
-      outer.setProtocolVersion = (version) => inner.setProtocolVersion?.(version)
-    inner.onclose = () => outer.onclose?.()
-    inner.onerror = (error) => outer.onerror?.(error)
-    inner.onmessage = (message: JSONRPCMessage, extra?: LinkMessageExtra) => {
-      const current = conn()
-      // Progress is routed here, synchronously, by our own progressToken: the SDK defers
-      // notifications to a microtask and drops progress that arrives in the same read as the
-      // response (its handler is gone by then).
-      if (
-        'method' in message &&
-        !('id' in message) &&
-        message.method === 'notifications/progress'
-      ) {
-        const { progressToken, ...progress } = message.params as Progress & {
-          progressToken?: unknown
-        }
-        const context = typeof progressToken === 'number' ? pending.get(progressToken) : undefined
-        context?.onprogress?.(progress as Progress)
-        return
-      }
-      if ('method' in message && !('id' in message) && message.method === 'notifications/message') {
-        const params = message.params as LogParams
-        let context: CallContext | undefined
-        if (extra?.relatedRequestId !== undefined)
-          context = current?.byId.get(extra.relatedRequestId)
-        else if (kind === 'child' && current?.byId.size === 1) {
-          // A child's log line names no request: it goes to a call only when that call is the
-          // only one running and no other call ended since it began (whose late lines it could be).
-          const only = current.byId.values().next().value!
-          if (only.endedBefore === current.ended) context = only
-        }
-        if (context?.onlog) context.onlog(params)
-        else options.onUnroutedLog?.(upstream, params)
-        return
-      }
-      if (isResponse(message)) current?.byId.delete(message.id)
-      if (isRequest(message) && current) {
-        // A request of the upstream: the call it serves, as for log lines.
-        let context: CallContext | undefined
-        if (extra?.relatedRequestId !== undefined)
-          context = current.byId.get(extra.relatedRequestId)
-        else if (current.byId.size === 1) context = current.byId.values().next().value!
-        if (context) current.asked.set(message.id, context)
-      }
-      outer.onmessage?.(message, extra)
-    }
-    return outer
-  }
-
   async function connect(): Promise<void> {
     retryTimer = undefined
     retryAt = undefined
@@ -346,7 +241,12 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
         if (connection === current) void relist(current)
       })
       await client.connect(
-        instrument(transport, () => current),
+        instrument(transport, {
+          kind,
+          connection: () => current,
+          pending: (key) => pending.get(key),
+          onUnroutedLog: (params) => options.onUnroutedLog?.(upstream, params),
+        }),
         { timeout: connectTimeoutMs },
       )
       const listed = await listAll(client)
