@@ -272,10 +272,26 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
     given: string
     /** Given-name plausibility (names.ts givenPlausibility). */
     g: number
+    /** The ending is a joining particle (김철수와 이영희). */
+    joins: boolean
   }
   /** The shape of a word depends on the word only: memoised (words repeat, Zipf). */
   const shapes = new Map<string, Split[]>()
   const NONE: Split[] = []
+  /** 정보은 (정보 + 은), 이상이: a common word and a particle (memoised, depends on the word only). */
+  const readings = new Map<string, boolean>()
+  function readsAsWord(word: string): boolean {
+    let known = readings.get(word)
+    if (known === undefined) {
+      known = false
+      for (let k = 2; k < word.length && !known; k++)
+        known = stop.has(word.slice(0, k)) && particles.has(word.slice(k))
+      if (readings.size >= SHAPE_CACHE) readings.clear()
+      readings.set(word, known)
+    }
+    return known
+  }
+
   function shapeOf(word: string): Split[] {
     let known = shapes.get(word)
     if (known) return known
@@ -295,7 +311,7 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         const listLift = parts.surname.length + parts.given.length >= 3 || g >= 0.6
         if (strongest < minScore && !listLift) continue
         if (known === NONE) known = []
-        known.push({ length, kind, ...parts, g })
+        known.push({ length, kind, ...parts, g, joins: JOINING.has(word.slice(length)) })
       }
     if (shapes.size >= SHAPE_CACHE) shapes.clear()
     shapes.set(word, known)
@@ -327,13 +343,13 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
       const runEnd = start + word.length
       const nextTitle = viable.some((v) => v.kind === 'none') && titleAfter(text, runEnd)
       // 정보은 (정보 + 은), 이상이: read as a common word and a particle unless context says name.
-      let wordReading = false
-      if (!label && !header)
-        for (let k = 2; k < word.length && !wordReading; k++)
-          wordReading = stop.has(word.slice(0, k)) && particles.has(word.slice(k))
+      const wordReading = !label && !header && readsAsWord(word)
       // The best split: the highest-scoring shape; longer names win ties.
-      let best: Internal | undefined
-      for (const { length, kind, surname, given, g } of viable) {
+      let best: Split | undefined
+      let bestScore = 0
+      let bestEvidence = 0
+      for (const split of viable) {
+        const { length, kind, surname, given, g } = split
         let evidence = 0
         if (kind === 'title' || (kind === 'none' && nextTitle)) evidence |= TITLE
         if (label) evidence |= LABEL
@@ -348,26 +364,27 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         if (evidence === 0) evidence = BARE
         if (wordReading && !(evidence & TITLE)) continue
         const s = score(surname, given, g, evidence)
-        if (!best || s > best.score) {
-          const rest = word.slice(length)
-          best = {
-            type: KOREAN_NAME,
-            start,
-            end: start + length,
-            score: s,
-            evidence,
-            runEnd,
-            joins: JOINING.has(rest),
-            // 황보석: a two-syllable surname and one given syllable read like a full name.
-            g: surname.length === 2 && given.length === 1 ? 0.6 : g,
-            given: surname.length + given.length >= 3 ? 2 : 1,
-          }
+        if (!best || s > bestScore) {
+          best = split
+          bestScore = s
+          bestEvidence = evidence
         }
       }
+      if (!best) continue
       // A weak candidate matters only next to a list separator (or a joining particle).
-      if (best && best.score < minScore && !best.joins && !nearSeparator(text, start, runEnd))
-        continue
-      if (best) out.push(best)
+      if (bestScore < minScore && !best.joins && !nearSeparator(text, start, runEnd)) continue
+      out.push({
+        type: KOREAN_NAME,
+        start,
+        end: start + best.length,
+        score: bestScore,
+        evidence: bestEvidence,
+        runEnd,
+        joins: best.joins,
+        // 황보석: a two-syllable surname and one given syllable read like a full name.
+        g: best.surname.length === 2 && best.given.length === 1 ? 0.6 : best.g,
+        given: best.surname.length + best.given.length >= 3 ? 2 : 1,
+      })
     }
     // Lists: a confident name raises the plausible names next to it (김철수, 이영희·박민수).
     const adjacent = (a: Internal, b: Internal) => {
@@ -383,10 +400,13 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         to.evidence |= LIST
       }
     }
+    // next[i]: out[i] and out[i + 1] are neighbours in a list (computed once, read three times).
+    const next = new Uint8Array(out.length)
+    for (let i = 0; i + 1 < out.length; i++) if (adjacent(out[i]!, out[i + 1]!)) next[i] = 1
     // A list of plausible names is itself evidence (김민준, 이서윤, 박지호).
     for (let i = 0; i < out.length;) {
       let j = i + 1
-      while (j < out.length && adjacent(out[j - 1]!, out[j]!)) j++
+      while (j < out.length && next[j - 1] === 1) j++
       const chain = out.slice(i, j)
       if (chain.length >= 2 && chain.every((c) => c.given >= 2 && c.g >= 0.5))
         for (const c of chain) {
@@ -398,10 +418,8 @@ export function createNameRecognizer(options: NameRecognizerOptions = {}): NameR
         }
       i = j
     }
-    for (let i = 1; i < out.length; i++)
-      if (adjacent(out[i - 1]!, out[i]!)) raise(out[i - 1]!, out[i]!)
-    for (let i = out.length - 2; i >= 0; i--)
-      if (adjacent(out[i]!, out[i + 1]!)) raise(out[i + 1]!, out[i]!)
+    for (let i = 1; i < out.length; i++) if (next[i - 1] === 1) raise(out[i - 1]!, out[i]!)
+    for (let i = out.length - 2; i >= 0; i--) if (next[i] === 1) raise(out[i + 1]!, out[i]!)
     const found: NameCandidate[] = []
     for (const c of out)
       if (c.score > 0)
