@@ -107,7 +107,7 @@ test('a hung call times out with a clear error and the child is told to cancel',
     assert.unreachable()
   } catch (error) {
     assert.instance(error, UpstreamError)
-    assert.is((error as UpstreamError).code, 'timeout')
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_TIMEOUT')
     assert.match((error as Error).message, /did not answer within 0 s|did not answer within/)
   }
   assert.is(textOf(await upstream.call('echo', { text: 'still here' })), 'still here')
@@ -122,8 +122,8 @@ test('a crash fails the running call at once; the child is restarted as a new pr
     await upstream.call('crash', {})
     assert.unreachable()
   } catch (error) {
-    // 'crashed', not 'timeout': the exit failed the call, no timer did (no wall-clock bound).
-    assert.is((error as UpstreamError).code, 'crashed')
+    // ERR_UPSTREAM_CRASHED, not ERR_UPSTREAM_TIMEOUT: the exit failed the call, no timer did (no wall-clock bound).
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_CRASHED')
   }
   await until(() => upstream.state === 'ready')
   const next = textOf(await upstream.call('pid', {}))
@@ -142,7 +142,7 @@ test('a child that exits at start is retried with backoff and reported restartin
     await upstream.call('echo', { text: 'x' })
     assert.unreachable()
   } catch (error) {
-    assert.is((error as UpstreamError).code, 'unavailable')
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_UNAVAILABLE')
   }
   await upstream.close()
 })

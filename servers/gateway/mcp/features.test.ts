@@ -18,6 +18,7 @@ import { connectInMemory, createTestDeps } from '../../../shared/mcp/testing.ts'
 import { createCatalog } from '../catalog.ts'
 import type { ServerConfig } from '../config.ts'
 import { featureServer } from '../testing/features.ts'
+import { UpstreamError } from '../upstream/errors.ts'
 import { openInProcess } from '../upstream/in-process.ts'
 import { createUpstream, type Upstream } from '../upstream/upstream.ts'
 import { createFeatureEvents } from './feature-events.ts'
@@ -81,6 +82,7 @@ async function setup(options: { secretScheme?: string; scopes?: string[] } = {})
     audit,
     front,
     seen,
+    upstreams,
     second: () => connectInMemory(front(), { authInfo: auth() }),
     sampler: async (tag: string) => {
       const { client, close } = await connectInMemory(front(), {
@@ -191,6 +193,33 @@ test('resources/read and templates: routed to the owner, PII masked, scopes hide
   assert.equal(reads[0]!.outcome, 'ok')
   assert.ok(reads[0]!.pii && Object.keys(reads[0]!.pii).length > 0)
   assert.not.ok(JSON.stringify(records).includes(EMAIL))
+  await close()
+})
+
+test('resources/read: an upstream timeout is an internal error saying so, audited upstream_timeout', async () => {
+  const { client, audit, upstreams, close } = await setup()
+  const two = upstreams.get('two')!
+  const request = two.request.bind(two)
+  two.request = async (method, params, options) => {
+    if (method !== 'resources/read') return request(method, params, options)
+    throw new UpstreamError(
+      'ERR_UPSTREAM_TIMEOUT',
+      'two',
+      'resources/read of server two did not answer',
+    )
+  }
+  try {
+    await client.readResource({ uri: 'two://note/42' })
+    assert.unreachable('read answered')
+  } catch (error) {
+    assert.is((error as McpError).code, -32603)
+    assert.match((error as McpError).message, /server two could not answer \(timeout\)$/)
+  }
+  const records = (await audit.records()).filter((r) => r.event === 'mcp_request')
+  assert.equal(
+    records.filter((r) => r.detail?.startsWith('resources/read')).map((r) => [r.outcome, r.detail]),
+    [['error', 'resources/read server=two upstream_timeout']],
+  )
   await close()
 })
 

@@ -25,7 +25,7 @@ import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
 import type { Catalog } from '../catalog.ts'
 import type { FeatureEvents } from './feature-events.ts'
 import { assignToolNames } from '../naming.ts'
-import { UpstreamError } from '../upstream/errors.ts'
+import { UPSTREAM_ERROR_WORD, UpstreamError } from '../upstream/errors.ts'
 import type { Upstream } from '../upstream/upstream.ts'
 
 export interface FeatureOptions {
@@ -160,7 +160,8 @@ export function registerFeatures(
         }
         throw new McpError(error.code, `server ${target.name} answered with an error`)
       }
-      const code = error instanceof UpstreamError ? error.code : 'invalid_result'
+      const code =
+        error instanceof UpstreamError ? UPSTREAM_ERROR_WORD[error.code] : 'invalid_result'
       record('error', `upstream_${code}`, asked.findings)
       throw new McpError(
         ErrorCode.InternalError,

@@ -60,11 +60,11 @@ const CLIENT_CAPABILITY: Record<string, 'sampling' | 'elicitation' | 'roots'> = 
 
 /** The audit `detail` of a call that ended without a result. */
 const FAILURE_DETAIL: Record<UpstreamErrorCode, string> = {
-  unavailable: 'upstream_unavailable',
-  crashed: 'upstream_crashed',
-  timeout: 'upstream_timeout',
-  cancelled: 'cancelled',
-  closed: 'gateway_closing',
+  ERR_UPSTREAM_UNAVAILABLE: 'upstream_unavailable',
+  ERR_UPSTREAM_CRASHED: 'upstream_crashed',
+  ERR_UPSTREAM_TIMEOUT: 'upstream_timeout',
+  ERR_UPSTREAM_CANCELLED: 'cancelled',
+  ERR_UPSTREAM_CLOSED: 'gateway_closing',
 }
 
 /** An McpError's own message, without the "MCP error <code>: " prefix the SDK adds. */

@@ -196,7 +196,7 @@ test('a hung call times out, is cancelled upstream, and the upstream stays usabl
     clock.advance(1)
     const error = await outcome
     assert.instance(error, UpstreamError)
-    assert.is((error as UpstreamError).code, 'timeout')
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_TIMEOUT')
     assert.match((error as Error).message, /did not answer within 5 s/)
     await wait.cancelled.reached(1)
     assert.equal((await upstream.call('say', { text: 'x' })).structuredContent, { text: 'x' })
@@ -248,7 +248,7 @@ test('without progress the same call times out', async () => {
     await clock.scheduled(5_000)
     clock.advance(5_000)
     const error = await call
-    assert.is((error as UpstreamError).code, 'timeout')
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_TIMEOUT')
     await upstream.close()
   } finally {
     clock.restore()
@@ -267,7 +267,7 @@ test('the caller cancelling aborts the call upstream', async () => {
     await call
     assert.unreachable()
   } catch (error) {
-    assert.is((error as UpstreamError).code, 'cancelled')
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_CANCELLED')
   }
   await wait.cancelled.reached(1)
   await upstream.close()
@@ -284,7 +284,7 @@ test('a crash fails in-flight calls at once, then the upstream restarts with bac
     await call
     assert.unreachable()
   } catch (error) {
-    assert.is((error as UpstreamError).code, 'crashed')
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_CRASHED')
     assert.match((error as Error).message, /stopped while the call was running/)
   }
   assert.is(upstream.state, 'restarting')
@@ -292,7 +292,7 @@ test('a crash fails in-flight calls at once, then the upstream restarts with bac
     await upstream.call('say', { text: 'x' })
     assert.unreachable()
   } catch (error) {
-    assert.is((error as UpstreamError).code, 'unavailable')
+    assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_UNAVAILABLE')
     assert.match((error as Error).message, /server unit is restarting \(next attempt in 1 s\)/)
   }
   assert.ok(upstream.tools?.length === 5, 'the last known tools are kept while restarting')
@@ -346,7 +346,7 @@ test('a failing open is retried with growing delays; close stops the retries', a
       await upstream.call('x', {})
       assert.unreachable()
     } catch (error) {
-      assert.is((error as UpstreamError).code, 'closed')
+      assert.is((error as UpstreamError).code, 'ERR_UPSTREAM_CLOSED')
     }
   } finally {
     clock.restore()

@@ -338,7 +338,8 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
   ): Promise<CallToolResult> {
     const conn = ready()
     const { signal, onprogress } = callOptions
-    if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the call was cancelled')
+    if (signal?.aborted)
+      throw new UpstreamError('ERR_UPSTREAM_CANCELLED', name, 'the call was cancelled')
     const key = ++callSeq
     const context: CallContext = { endedBefore: conn.ended }
     if (callOptions.authInfo) context.authInfo = callOptions.authInfo
@@ -376,14 +377,15 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
     } catch (error) {
       if (timedOut)
         throw new UpstreamError(
-          'timeout',
+          'ERR_UPSTREAM_TIMEOUT',
           name,
           `tool ${tool} of server ${name} did not answer within ${Math.round(callTimeoutMs / 1000)} s; the call was cancelled`,
         )
-      if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the call was cancelled')
+      if (signal?.aborted)
+        throw new UpstreamError('ERR_UPSTREAM_CANCELLED', name, 'the call was cancelled')
       if (conn.closed)
         throw new UpstreamError(
-          'crashed',
+          'ERR_UPSTREAM_CRASHED',
           name,
           stopped()
             ? 'the gateway is shutting down'
@@ -409,7 +411,8 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
   ): Promise<Record<string, unknown>> {
     const conn = ready()
     const { signal } = requestOptions
-    if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the request was cancelled')
+    if (signal?.aborted)
+      throw new UpstreamError('ERR_UPSTREAM_CANCELLED', name, 'the request was cancelled')
     const abort = new AbortController()
     let timedOut = false
     const timer = setTimeout(() => {
@@ -427,14 +430,15 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
     } catch (error) {
       if (timedOut)
         throw new UpstreamError(
-          'timeout',
+          'ERR_UPSTREAM_TIMEOUT',
           name,
           `${method} of server ${name} did not answer within ${Math.round(callTimeoutMs / 1000)} s; the request was cancelled`,
         )
-      if (signal?.aborted) throw new UpstreamError('cancelled', name, 'the request was cancelled')
+      if (signal?.aborted)
+        throw new UpstreamError('ERR_UPSTREAM_CANCELLED', name, 'the request was cancelled')
       if (conn.closed)
         throw new UpstreamError(
-          'crashed',
+          'ERR_UPSTREAM_CRASHED',
           name,
           `server ${name} stopped while the request was running; try again shortly`,
         )
@@ -449,12 +453,13 @@ export function createUpstream(spec: UpstreamSpec, options: UpstreamOptions = {}
   /** The live connection, or the `UpstreamError` saying why there is none. */
   function ready(): Connection {
     const conn = connection
-    if (state === 'stopped') throw new UpstreamError('closed', name, 'the gateway is shutting down')
+    if (state === 'stopped')
+      throw new UpstreamError('ERR_UPSTREAM_CLOSED', name, 'the gateway is shutting down')
     if (!conn || state !== 'ready') {
       const wait = retryAt === undefined ? undefined : Math.max(0, retryAt - clock())
       const when = wait === undefined ? '' : ` (next attempt in ${Math.ceil(wait / 1000)} s)`
       throw new UpstreamError(
-        'unavailable',
+        'ERR_UPSTREAM_UNAVAILABLE',
         name,
         state === 'connecting'
           ? `server ${name} is starting; try again shortly`
