@@ -199,7 +199,7 @@ test('a second writer is refused by the lock; a forced one (lock off) is reporte
   const a = await openAuditFileLog({ path })
   let refused: unknown
   await openAuditFileLog({ path }).catch((error) => (refused = error))
-  assert.is((refused as { code?: string })?.code, 'locked')
+  assert.is((refused as { code?: string })?.code, 'ERR_AUDIT_LOCKED')
   await a.record({ event: 'server_start', outcome: 'ok' })
   // Without the lock (another host, a lock deleted by hand) both continue the same record.
   const b = await openAuditFileLog({ path, lock: false })
@@ -250,6 +250,7 @@ test('unusable key files exit 3 without printing key material', async () => {
   await writeFile(bad, 'short-secret-value')
   const r = await verify(f.path, '--key', bad)
   assert.is(r.code, 3)
+  assert.match(r.stderr, /cannot use the key file \(not a usable key\)/)
   assert.not.ok(r.stderr.includes('short-secret-value'))
   await rm(f.dir, { recursive: true })
 })

@@ -1,6 +1,7 @@
 // `mcp-docker audit verify`: check an audit log's chain, its keyed macs, signed checkpoints and gaps.
 import { readFile } from 'node:fs/promises'
 import { importCheckpointVerifier, type CheckpointState } from '../../shared/audit/checkpoint.ts'
+import { AuditError } from '../../shared/audit/errors.ts'
 import { importAuditKey } from '../../shared/audit/keyed.ts'
 import { checkpointStatePath } from '../../shared/node/audit-file-log.ts'
 import {
@@ -54,7 +55,8 @@ Prints the first problem and exits 1 if there is one; exit 3 when a key file is 
         options.checkpoints = await importCheckpointVerifier(jwk)
       }
     } catch (error) {
-      const code = (error as { code?: string }).code
+      // A system error's code (ENOENT…); our own AuditError says only that the key is unusable.
+      const code = error instanceof AuditError ? undefined : (error as { code?: string }).code
       const why = code && /^[A-Z_]+$/.test(code) ? code : 'not a usable key'
       io.stderr(`mcp-docker audit verify: cannot use the key file (${why})\n`)
       return Exit.config

@@ -62,7 +62,7 @@ function algorithmOf(jwk: JWK) {
     }
   }
   throw new AuditError(
-    'invalid_option',
+    'ERR_AUDIT_INVALID_OPTION',
     'the checkpoint key must be an Ed25519 (OKP) or P-256 (EC) JWK',
   )
 }
@@ -72,7 +72,7 @@ export async function importCheckpointSigner(jwk: JWK): Promise<CheckpointSigner
   const { alg, importAlg, signAlg } = algorithmOf(jwk)
   if (typeof jwk.d !== 'string') {
     throw new AuditError(
-      'invalid_option',
+      'ERR_AUDIT_INVALID_OPTION',
       'the checkpoint signing key must be a private JWK (with "d")',
     )
   }
@@ -80,7 +80,10 @@ export async function importCheckpointSigner(jwk: JWK): Promise<CheckpointSigner
   const key = await crypto.subtle
     .importKey('jwk', { kty, crv, x, y, d }, importAlg, false, ['sign'])
     .catch(() => {
-      throw new AuditError('invalid_option', 'the checkpoint signing key is not a valid JWK')
+      throw new AuditError(
+        'ERR_AUDIT_INVALID_OPTION',
+        'the checkpoint signing key is not a valid JWK',
+      )
     })
   return {
     alg,
@@ -96,7 +99,10 @@ export async function importCheckpointVerifier(jwk: JWK): Promise<CheckpointVeri
   const key = await crypto.subtle
     .importKey('jwk', { kty, crv, x, ...(y ? { y } : {}) }, importAlg, false, ['verify'])
     .catch(() => {
-      throw new AuditError('invalid_option', 'the checkpoint public key is not a valid JWK')
+      throw new AuditError(
+        'ERR_AUDIT_INVALID_OPTION',
+        'the checkpoint public key is not a valid JWK',
+      )
     })
   return {
     alg,

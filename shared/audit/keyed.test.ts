@@ -106,14 +106,14 @@ test('keys are checked: short or non-key text and public JWKs for signing are re
       decodeAuditKey(bad)
       assert.unreachable()
     } catch (error) {
-      assert.is((error as { code?: string }).code, 'invalid_option')
+      assert.is((error as { code?: string }).code, 'ERR_AUDIT_INVALID_OPTION')
       assert.not.ok((error as Error).message.includes(bad))
     }
   }
   const { public: pub } = await generateCheckpointKey()
   await importCheckpointSigner(pub).then(
     () => assert.unreachable(),
-    (error: { code?: string }) => assert.is(error.code, 'invalid_option'),
+    (error: { code?: string }) => assert.is(error.code, 'ERR_AUDIT_INVALID_OPTION'),
   )
 })
 
@@ -121,7 +121,7 @@ test('callers cannot write audit.* events (only the machinery does)', async () =
   const log = createAuditLog({ sinks: [createMemorySink()] })
   await log.record({ event: 'audit.checkpoint', outcome: 'ok' }).then(
     () => assert.unreachable(),
-    (error: { code?: string }) => assert.is(error.code, 'invalid_event'),
+    (error: { code?: string }) => assert.is(error.code, 'ERR_AUDIT_INVALID_EVENT'),
   )
 })
 

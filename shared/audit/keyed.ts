@@ -25,7 +25,7 @@ export interface AuditKey {
 
 /**
  * Decodes key text: 64+ hex digits, or base64/base64url of at least 32 bytes (as `openssl rand
- * -base64 32` or `mcp-docker keys` print). Throws `AuditError('invalid_option')` naming the rule,
+ * -base64 32` or `mcp-docker keys` print). Throws `AuditError('ERR_AUDIT_INVALID_OPTION')` naming the rule,
  * never the value.
  */
 export function decodeAuditKey(text: string): Uint8Array {
@@ -44,7 +44,7 @@ export function decodeAuditKey(text: string): Uint8Array {
   }
   if (!bytes || bytes.length < MIN_AUDIT_KEY_BYTES) {
     throw new AuditError(
-      'invalid_option',
+      'ERR_AUDIT_INVALID_OPTION',
       `the audit key must be at least ${MIN_AUDIT_KEY_BYTES} random bytes, as hex or base64`,
     )
   }
@@ -56,7 +56,7 @@ export async function importAuditKey(raw: Uint8Array | string): Promise<AuditKey
   const bytes = typeof raw === 'string' ? decodeAuditKey(raw) : raw
   if (!(bytes instanceof Uint8Array) || bytes.length < MIN_AUDIT_KEY_BYTES) {
     throw new AuditError(
-      'invalid_option',
+      'ERR_AUDIT_INVALID_OPTION',
       `the audit key must be at least ${MIN_AUDIT_KEY_BYTES} bytes`,
     )
   }

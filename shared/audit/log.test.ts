@@ -289,7 +289,7 @@ test('a caller bug (bad event, enum, number) rejects with invalid_event and uses
       assert.unreachable(`accepted ${JSON.stringify(event)}`)
     } catch (error) {
       assert.instance(error, AuditError)
-      assert.is((error as AuditError).code, 'invalid_event')
+      assert.is((error as AuditError).code, 'ERR_AUDIT_INVALID_EVENT')
     }
   }
   const ok = await log.record({ event: 'x', outcome: 'ok' })
@@ -318,7 +318,7 @@ test('resume continues an existing chain; options are checked at construction', 
   for (const options of invalid) {
     assert.throws(
       () => createAuditLog(options as never),
-      (e: unknown) => e instanceof AuditError && e.code === 'invalid_option',
+      (e: unknown) => e instanceof AuditError && e.code === 'ERR_AUDIT_INVALID_OPTION',
     )
   }
 })
@@ -329,7 +329,7 @@ test('close flushes and closes every sink once; records after close fail in the 
   const sink: AuditSink = {
     write: async () => {
       calls.push('write')
-      if (closed) throw new AuditError('sink_closed', 'closed')
+      if (closed) throw new AuditError('ERR_AUDIT_SINK_CLOSED', 'closed')
     },
     flush: async () => void calls.push('flush'),
     close: async () => void (calls.push('close'), (closed = true)),

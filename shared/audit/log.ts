@@ -92,7 +92,7 @@ export interface AuditLog {
    * order, also when called concurrently; `ts` is taken at call time. Resolves with the record
    * once every sink has taken (or failed to take) its line: sink failures never reject, they
    * are counted in `failures` and reported to `onSinkError`. Rejects only with
-   * `AuditError('invalid_event')` for an event the format cannot hold (a caller bug); such an
+   * `AuditError('ERR_AUDIT_INVALID_EVENT')` for an event the format cannot hold (a caller bug); such an
    * event uses no `seq`.
    */
   record(event: AuditEvent): Promise<AuditRecord>
@@ -130,13 +130,19 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const everyMs = checkpoints?.everyMs ?? 60_000
   if (checkpoints !== undefined) {
     if (typeof checkpoints.signer?.sign !== 'function') {
-      throw new AuditError('invalid_option', 'checkpoints.signer must be a CheckpointSigner')
+      throw new AuditError(
+        'ERR_AUDIT_INVALID_OPTION',
+        'checkpoints.signer must be a CheckpointSigner',
+      )
     }
     if (!Number.isSafeInteger(everyRecords) || everyRecords < 1) {
-      throw new AuditError('invalid_option', 'checkpoints.everyRecords must be an integer ≥ 1')
+      throw new AuditError(
+        'ERR_AUDIT_INVALID_OPTION',
+        'checkpoints.everyRecords must be an integer ≥ 1',
+      )
     }
     if (!Number.isSafeInteger(everyMs) || everyMs < 0) {
-      throw new AuditError('invalid_option', 'checkpoints.everyMs must be an integer ≥ 0')
+      throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'checkpoints.everyMs must be an integer ≥ 0')
     }
   }
   if (
@@ -144,17 +150,20 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     sinks.length === 0 ||
     sinks.some((s) => typeof s?.write !== 'function')
   ) {
-    throw new AuditError('invalid_option', 'sinks must be a non-empty array of AuditSink')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'sinks must be a non-empty array of AuditSink')
   }
   if (resume !== undefined) {
     if (typeof resume.prev !== 'string' || !HASH_PATTERN.test(resume.prev)) {
-      throw new AuditError('invalid_option', 'resume.prev must be 64 lowercase hex')
+      throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'resume.prev must be 64 lowercase hex')
     }
     if (!Number.isSafeInteger(resume.seq) || resume.seq < 0) {
-      throw new AuditError('invalid_option', 'resume.seq must be an integer ≥ 0')
+      throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'resume.seq must be an integer ≥ 0')
     }
     if ((resume.seq === 0) !== (resume.prev === GENESIS_PREV)) {
-      throw new AuditError('invalid_option', 'resume.seq is 0 exactly when resume.prev is genesis')
+      throw new AuditError(
+        'ERR_AUDIT_INVALID_OPTION',
+        'resume.seq is 0 exactly when resume.prev is genesis',
+      )
     }
   }
 
@@ -349,7 +358,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         fields = normalizeEvent(event, scrub)
         if (fields.event.startsWith(SYSTEM_EVENT_PREFIX)) {
           throw new AuditError(
-            'invalid_event',
+            'ERR_AUDIT_INVALID_EVENT',
             `event names starting with "${SYSTEM_EVENT_PREFIX}" are reserved`,
           )
         }
@@ -365,7 +374,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         !event.event.startsWith(SYSTEM_EVENT_PREFIX) ||
         !OUTCOMES.includes(event.outcome)
       ) {
-        return Promise.reject(new AuditError('invalid_event', 'not an audit.* system event'))
+        return Promise.reject(
+          new AuditError('ERR_AUDIT_INVALID_EVENT', 'not an audit.* system event'),
+        )
       }
       const fields: AuditEvent = { event: event.event, outcome: event.outcome }
       if (typeof event.detail === 'string') fields.detail = event.detail.slice(0, 256)

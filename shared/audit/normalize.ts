@@ -42,11 +42,11 @@ export function defaultPiiScrubber(): Scrubber {
   return builtIn
 }
 
-const invalid = (message: string) => new AuditError('invalid_event', message)
+const invalid = (message: string) => new AuditError('ERR_AUDIT_INVALID_EVENT', message)
 
 /**
  * Validates and cleans an event. Fields WE choose (event, outcome, direction, action, numbers,
- * pii types) must be valid or this throws `AuditError('invalid_event')`: that is a bug in the
+ * pii types) must be valid or this throws `AuditError('ERR_AUDIT_INVALID_EVENT')`: that is a bug in the
  * caller. Strings that may come from outside (tool, client_id, jti, request_id, detail) are
  * never refused: they go through `scrub` (default: the built-in PII scrubber, LOG-2), then the
  * built-in `scrubSecrets` (LOG-1), then a cap: one mechanism for every caller and every field.

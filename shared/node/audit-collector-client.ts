@@ -35,7 +35,7 @@ export function createCollectorLog(options: CollectorLogOptions): AuditLog {
   const { path, maxBuffer = 1000, scrub, retryMs = 500, syncMs = 2000 } = options
   const fallback = options.fallback ?? process.stderr
   if (typeof path !== 'string' || path === '') {
-    throw new AuditError('invalid_option', 'path must be a non-empty string')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'path must be a non-empty string')
   }
   let socket: Socket | undefined
   let connected = false
@@ -142,7 +142,7 @@ export function createCollectorLog(options: CollectorLogOptions): AuditLog {
     },
     recordSystem: () =>
       Promise.reject(
-        new AuditError('invalid_event', 'the collector client writes no audit.* records'),
+        new AuditError('ERR_AUDIT_INVALID_EVENT', 'the collector client writes no audit.* records'),
       ),
     /** Resolves once the collector has written every event sent so far (or after `syncMs`). */
     async flush() {

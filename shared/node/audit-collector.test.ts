@@ -126,6 +126,26 @@ test('buffer full or closing while the collector is down: each event goes to std
   await rm(dir, { recursive: true })
 })
 
+test('an event the log refuses is dropped, reported to the operator by its reason word', async () => {
+  const { dir, path, socket } = await setup()
+  const writer = await openAuditFileLog({ path })
+  const problems: string[] = []
+  const collector = await startAuditCollector({
+    path: socket,
+    log: writer,
+    onProblem: (l) => problems.push(l),
+  })
+  const s = connect(socket)
+  await new Promise((r) => s.once('connect', r))
+  s.write('{"event":"audit.checkpoint","outcome":"ok"}\n')
+  await until(() => collector.dropped === 1)
+  s.end()
+  await collector.close()
+  await writer.close()
+  assert.equal(problems, ['audit collector: dropped a line from a client (invalid_event)'])
+  await rm(dir, { recursive: true })
+})
+
 test('junk on the socket is dropped and counted; audit.* events cannot be injected; the connection stays usable', async () => {
   const { dir, path, socket } = await setup()
   const writer = await openAuditFileLog({ path })

@@ -1,7 +1,7 @@
 // The audit collector: a Unix socket beside the one chain's writer that takes events from other processes.
 import { chmod, rm } from 'node:fs/promises'
 import { createServer, type Server, type Socket } from 'node:net'
-import { AuditError } from '../audit/errors.ts'
+import { AUDIT_ERROR_WORD, AuditError } from '../audit/errors.ts'
 import type { AuditLog } from '../audit/log.ts'
 import type { AuditEvent } from '../audit/record.ts'
 
@@ -40,7 +40,7 @@ export async function startAuditCollector(options: AuditCollectorOptions): Promi
   const { path, log, maxLineBytes = 16_384, maxClients = 64 } = options
   const onProblem = options.onProblem ?? ((line: string) => console.error(line))
   if (typeof path !== 'string' || path === '') {
-    throw new AuditError('invalid_option', 'path must be a non-empty string')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'path must be a non-empty string')
   }
   let received = 0
   let dropped = 0
@@ -89,7 +89,11 @@ export async function startAuditCollector(options: AuditCollectorOptions): Promi
         received++
         log.record(event).catch((error: unknown) => {
           received--
-          drop((error as { code?: string })?.code ?? 'refused')
+          drop(
+            error instanceof AuditError
+              ? AUDIT_ERROR_WORD[error.code]
+              : ((error as { code?: string })?.code ?? 'refused'),
+          )
         })
       }
       if (Buffer.byteLength(buffer) > maxLineBytes) {

@@ -220,7 +220,7 @@ it('writes after close reject with sink_closed; flush and close are safe to repe
     assert.unreachable('write after close')
   } catch (error) {
     assert.instance(error, AuditError)
-    assert.is((error as AuditError).code, 'sink_closed')
+    assert.is((error as AuditError).code, 'ERR_AUDIT_SINK_CLOSED')
   }
 })
 
@@ -234,7 +234,7 @@ it('options are checked at construction', () => {
   ]) {
     assert.throws(
       () => createFileSink(options),
-      (e: unknown) => e instanceof AuditError && e.code === 'invalid_option',
+      (e: unknown) => e instanceof AuditError && e.code === 'ERR_AUDIT_INVALID_OPTION',
     )
   }
 })

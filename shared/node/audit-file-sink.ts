@@ -49,7 +49,7 @@ export interface FileSink extends AuditSink {
   write(lines: string): Promise<void>
   /** `fdatasync` of the active file, after every queued write. */
   flush(): Promise<void>
-  /** Closes the file after every queued write; later writes reject with `AuditError('sink_closed')`. */
+  /** Closes the file after every queued write; later writes reject with `AuditError('ERR_AUDIT_SINK_CLOSED')`. */
   close(): Promise<void>
   /** Where the active file's chain ends (read in the write queue, so never mid-write). */
   readTail(): Promise<AuditTail>
@@ -71,16 +71,16 @@ const LF = 0x0a
 export function createFileSink(options: FileSinkOptions): FileSink {
   const { path, maxBytes = DEFAULT_MAX_BYTES, maxFiles = DEFAULT_MAX_FILES, mode = 0o600 } = options
   if (typeof path !== 'string' || path === '') {
-    throw new AuditError('invalid_option', 'path must be a non-empty string')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'path must be a non-empty string')
   }
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new AuditError('invalid_option', 'maxBytes must be an integer ≥ 1')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'maxBytes must be an integer ≥ 1')
   }
   if (!Number.isSafeInteger(maxFiles) || maxFiles < 1) {
-    throw new AuditError('invalid_option', 'maxFiles must be an integer ≥ 1')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'maxFiles must be an integer ≥ 1')
   }
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-    throw new AuditError('invalid_option', 'mode must be permission bits (0 to 0o777)')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'mode must be permission bits (0 to 0o777)')
   }
 
   let handle: FileHandle | undefined
@@ -151,7 +151,7 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   }
 
   async function writeNow(lines: string) {
-    if (closed) throw new AuditError('sink_closed', 'the audit file sink is closed')
+    if (closed) throw new AuditError('ERR_AUDIT_SINK_CLOSED', 'the audit file sink is closed')
     try {
       handle ??= await openActive()
       let chunk = ''
@@ -180,7 +180,7 @@ export function createFileSink(options: FileSinkOptions): FileSink {
     path,
     open: () =>
       inQueue(async () => {
-        if (closed) throw new AuditError('sink_closed', 'the audit file sink is closed')
+        if (closed) throw new AuditError('ERR_AUDIT_SINK_CLOSED', 'the audit file sink is closed')
         handle ??= await openActive()
       }),
     write: (lines) => inQueue(() => writeNow(lines)),

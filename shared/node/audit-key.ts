@@ -11,7 +11,7 @@ export function nodeAuditKey(raw: Uint8Array | string): AuditKey {
   const bytes = typeof raw === 'string' ? decodeAuditKey(raw) : raw
   if (!(bytes instanceof Uint8Array) || bytes.length < MIN_AUDIT_KEY_BYTES) {
     throw new AuditError(
-      'invalid_option',
+      'ERR_AUDIT_INVALID_OPTION',
       `the audit key must be at least ${MIN_AUDIT_KEY_BYTES} bytes`,
     )
   }

@@ -18,7 +18,7 @@ test('the lock file holds our pid (0600); a second lock on the same log is refus
   assert.is((await stat(`${log}.lock`)).mode & 0o777, 0o600)
   await lockAuditLog(log).then(
     () => assert.unreachable(),
-    (error: { code?: string }) => assert.is(error.code, 'locked'),
+    (error: { code?: string }) => assert.is(error.code, 'ERR_AUDIT_LOCKED'),
   )
   await lock.release()
   await (await lockAuditLog(log)).release()
@@ -33,7 +33,7 @@ test('a live process of this host holding the lock refuses us', async () => {
   await lockAuditLog(log).then(
     () => assert.unreachable(),
     (error: { code?: string; message: string }) => {
-      assert.is(error.code, 'locked')
+      assert.is(error.code, 'ERR_AUDIT_LOCKED')
       assert.match(error.message, /one writer per log/)
     },
   )
@@ -61,7 +61,7 @@ test('stale locks are taken over: a dead pid, our own pid from a previous life, 
   await writeFile(`${log}.lock`, JSON.stringify({ pid: 1, host: 'another-container' }))
   await lockAuditLog(log).then(
     () => assert.unreachable(),
-    (error: { code?: string }) => assert.is(error.code, 'locked'),
+    (error: { code?: string }) => assert.is(error.code, 'ERR_AUDIT_LOCKED'),
   )
   await rm(dir, { recursive: true })
 })

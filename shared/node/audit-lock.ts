@@ -52,7 +52,7 @@ function alive(pid: number): boolean {
  * Takes `<logPath>.lock` (created with O_EXCL, mode 0600, holding `{pid, host, start}`). An
  * existing lock is stale, and replaced, when its holder is gone: same host and that pid is not
  * running (or runs a process started at another time), or another host and its mtime is older
- * than 3 heartbeats. Otherwise this rejects with `AuditError('locked')`: a second writer would
+ * than 3 heartbeats. Otherwise this rejects with `AuditError('ERR_AUDIT_LOCKED')`: a second writer would
  * fork the chain (two records with one `prev`), so it must not start.
  */
 export async function lockAuditLog(
@@ -62,7 +62,7 @@ export async function lockAuditLog(
   const { heartbeatMs = 10_000 } = options
   const path = `${logPath}.lock`
   if (held.has(path)) {
-    throw new AuditError('locked', 'this process already writes this audit log')
+    throw new AuditError('ERR_AUDIT_LOCKED', 'this process already writes this audit log')
   }
   const me: LockInfo = { pid: process.pid, host: hostname() }
   const start = startTimeOf(process.pid)
@@ -96,13 +96,13 @@ export async function lockAuditLog(
     }
     if (!(await isStale(path, me, heartbeatMs))) {
       throw new AuditError(
-        'locked',
+        'ERR_AUDIT_LOCKED',
         `another process writes this audit log (lock file ${path}); one writer per log, or remove the lock if that writer is gone`,
       )
     }
     await rm(path, { force: true })
   }
-  throw new AuditError('locked', `cannot take the audit log lock ${path}`)
+  throw new AuditError('ERR_AUDIT_LOCKED', `cannot take the audit log lock ${path}`)
 }
 
 async function isStale(path: string, me: LockInfo, heartbeatMs: number): Promise<boolean> {

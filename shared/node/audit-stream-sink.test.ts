@@ -30,7 +30,7 @@ test('end: true ends the stream on close; writes after close reject with sink_cl
     assert.unreachable('write after close')
   } catch (error) {
     assert.instance(error, AuditError)
-    assert.is((error as AuditError).code, 'sink_closed')
+    assert.is((error as AuditError).code, 'ERR_AUDIT_SINK_CLOSED')
   }
 })
 

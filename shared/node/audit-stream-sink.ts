@@ -19,7 +19,7 @@ export interface StreamSinkOptions {
  */
 export function createStreamSink(stream: Writable, options: StreamSinkOptions = {}): AuditSink {
   if (typeof stream?.write !== 'function') {
-    throw new AuditError('invalid_option', 'stream must be a Node writable stream')
+    throw new AuditError('ERR_AUDIT_INVALID_OPTION', 'stream must be a Node writable stream')
   }
   let closed = false
   let lastError: unknown
@@ -31,7 +31,9 @@ export function createStreamSink(stream: Writable, options: StreamSinkOptions = 
   return {
     write(lines) {
       if (closed)
-        return Promise.reject(new AuditError('sink_closed', 'the audit stream sink is closed'))
+        return Promise.reject(
+          new AuditError('ERR_AUDIT_SINK_CLOSED', 'the audit stream sink is closed'),
+        )
       if (stream.destroyed || stream.writableEnded) {
         return Promise.reject(lastError ?? new Error('the audit stream is no longer writable'))
       }

@@ -148,7 +148,7 @@ export function createSyslogSink(options: SyslogSinkOptions): SyslogSink {
 
   return {
     async write(lines) {
-      if (closed) throw new AuditError('sink_closed', 'the audit syslog sink is closed')
+      if (closed) throw new AuditError('ERR_AUDIT_SINK_CLOSED', 'the audit syslog sink is closed')
       for (const line of lines.split('\n')) {
         if (line !== '') send(formatSyslogMessage(line, { appName, host, procId }))
       }
@@ -203,7 +203,7 @@ export function parseSyslogUrl(url: string): {
   const port = Number(match?.[3])
   if (!match || port < 1 || port > 65_535) {
     throw new AuditError(
-      'invalid_option',
+      'ERR_AUDIT_INVALID_OPTION',
       'AUDIT_SYSLOG: expected udp://host:port or tcp://host:port',
     )
   }

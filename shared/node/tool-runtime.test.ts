@@ -10,6 +10,7 @@ import { generateFernetKey } from '../crypto/index.ts'
 import { ANONYMOUS } from '../mcp/identity.ts'
 import { structuredResult } from '../mcp/result.ts'
 import { createFakeDetector } from '../pii/policy-fake-detector.ts'
+import { openAuditFileLog } from './audit-file-log.ts'
 import { createToolRuntime, startToolRuntime } from './tool-runtime.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-runtime-'))
@@ -114,6 +115,14 @@ test('unreadable and malformed policy files, unwritable audit log', async () => 
     }),
   )
   assert.match(audit[0] ?? '', /^AUDIT_LOG_FILE: cannot open .*audit\.log \(E[A-Z]+\)$/)
+  // A second writer of the same log is refused by its lock, in the words docs/audit.md uses.
+  const lockedPath = join(dir, 'locked-audit.log')
+  const holder = await openAuditFileLog({ path: lockedPath })
+  const locked = await problemsOf(() =>
+    createToolRuntime({ env: { AUDIT_LOG_FILE: lockedPath }, detector: createFakeDetector() }),
+  )
+  await holder.close()
+  assert.match(locked[0] ?? '', /^AUDIT_LOG_FILE: cannot open .*locked-audit\.log \(locked\)$/)
   // A bad audit setting beside a good file names the variable, not "cannot open".
   const settings = await problemsOf(() =>
     createToolRuntime({

@@ -2,6 +2,7 @@
 // keys, audit log and guard, with every configuration problem reported at once.
 import { readFile } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
+import { AUDIT_ERROR_WORD, AuditError } from '../audit/errors.ts'
 import { createAuditLog, type AuditLog } from '../audit/log.ts'
 import { ConfigError, ProblemList } from '../config/errors.ts'
 import { FernetKeyRing, parseFernetKeys } from '../crypto/index.ts'
@@ -245,5 +246,6 @@ async function readPolicyFile(
 }
 
 function errorCode(error: unknown): string {
+  if (error instanceof AuditError) return AUDIT_ERROR_WORD[error.code]
   return (error as NodeJS.ErrnoException)?.code ?? (error instanceof Error ? error.name : 'error')
 }
