@@ -17,10 +17,10 @@ import { join } from 'node:path'
 import { generateCheckpointKey, importCheckpointSigner } from '../shared/audit/checkpoint.ts'
 import type { AuditLog } from '../shared/audit/log.ts'
 import type { AuditRecord } from '../shared/audit/record.ts'
-import { createGuard } from '../shared/mcp/guard.ts'
+import { createGuard } from '../shared/mcp/guard/guard.ts'
 import { connectInMemory } from '../shared/mcp/testing.ts'
-import { openAuditFileLog } from '../shared/node/audit-file-log.ts'
-import { nodeAuditKey } from '../shared/node/audit-key.ts'
+import { openAuditFileLog } from '../shared/node/audit/file-log.ts'
+import { nodeAuditKey } from '../shared/node/audit/key.ts'
 import { createDetector } from '../shared/pii/detect.ts'
 import { createScrubber } from '../shared/pii/mask-scrubber.ts'
 import { createServer } from '../servers/example/server.ts'
@@ -71,7 +71,7 @@ const plain = await openAuditFileLog({ path: join(dir, 'plain.log'), scrub })
 const keyed = await openAuditFileLog({
   path: join(dir, 'keyed.log'),
   scrub,
-  key: nodeAuditKey('ab'.repeat(32)), // as audit-env.ts makes it
+  key: nodeAuditKey('ab'.repeat(32)), // as shared/node/audit/env.ts makes it
   checkpoints: {
     signer: await importCheckpointSigner(pair.private),
     everyRecords: 1000,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { openAuditFileLog } from '../shared/node/audit-file-log.ts'
+import { openAuditFileLog } from '../shared/node/audit/file-log.ts'
 import { bundlePath } from '../test/support/bundle.ts'
 
 const cli = await bundlePath('cli')

@@ -8,7 +8,7 @@ import { generateCheckpointKey, importCheckpointSigner } from '../../shared/audi
 import { importAuditKey } from '../../shared/audit/keyed.ts'
 import { sealRecord } from '../../shared/audit/seal.ts'
 import type { AuditRecord } from '../../shared/audit/record.ts'
-import { openAuditFileLog } from '../../shared/node/audit-file-log.ts'
+import { openAuditFileLog } from '../../shared/node/audit/file-log.ts'
 import type { CliIo } from '../command.ts'
 import { auditVerify } from './audit.ts'
 

@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises'
 import { importCheckpointVerifier, type CheckpointState } from '../../shared/audit/checkpoint.ts'
 import { AuditError } from '../../shared/audit/errors.ts'
 import { importAuditKey } from '../../shared/audit/keyed.ts'
-import { checkpointStatePath } from '../../shared/node/audit-file-log.ts'
+import { checkpointStatePath } from '../../shared/node/audit/file-log.ts'
 import {
   listAuditFiles,
   verifyAuditFiles,
   type FilesVerifyOptions,
-} from '../../shared/node/audit-files.ts'
+} from '../../shared/node/audit/files.ts'
 import { parseCommandArgs } from '../args.ts'
 import { Exit, UsageError, type Command } from '../command.ts'
 

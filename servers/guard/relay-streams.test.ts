@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createGuard } from '../../shared/mcp/guard.ts'
+import { createGuard } from '../../shared/mcp/guard/guard.ts'
 import { parseSecurityPolicy } from '../../shared/mcp/policy-config.ts'
 import { createTestAudit } from '../../shared/mcp/testing.ts'
 import { createFakeDetector } from '../../shared/pii/policy-fake-detector.ts'

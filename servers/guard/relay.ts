@@ -4,7 +4,7 @@
 // guard's message policy (client → server: arguments, server → client: results).
 import type { JSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js'
 import { newErrorId } from '../../shared/mcp/errors.ts'
-import type { Guard, GuardedCall } from '../../shared/mcp/guard.ts'
+import type { Guard, GuardedCall } from '../../shared/mcp/guard/guard.ts'
 import { ANONYMOUS, type Identity } from '../../shared/mcp/identity.ts'
 import { errorResult } from '../../shared/mcp/result.ts'
 import { runGuarded } from '../../shared/mcp/run-guarded.ts'
@@ -85,8 +85,8 @@ const ErrorCode = {
  * schemas, which costs tens of milliseconds the guard's cold start (relaying `initialize`) does
  * not need.
  */
-let guardMessages: Promise<typeof import('../../shared/mcp/guard-messages.ts')> | undefined
-const messages = () => (guardMessages ??= import('../../shared/mcp/guard-messages.ts'))
+let guardMessages: Promise<typeof import('../../shared/mcp/guard/messages.ts')> | undefined
+const messages = () => (guardMessages ??= import('../../shared/mcp/guard/messages.ts'))
 
 const keyOf = (id: Id) => `${typeof id}:${id}`
 const isId = (value: unknown): value is Id => typeof value === 'string' || typeof value === 'number'

@@ -3,7 +3,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { AuditEvent } from '../../shared/audit/record.ts'
 import { connectInMemory, createTestDeps, type TestAudit } from '../../shared/mcp/testing.ts'
-import { openAuditFileLog } from '../../shared/node/audit-file-log.ts'
+import { openAuditFileLog } from '../../shared/node/audit/file-log.ts'
 import { createDetector } from '../../shared/pii/detect.ts'
 import type { Detector } from '../../shared/pii/types.ts'
 import type { AuditReader } from './audit-reader.ts'

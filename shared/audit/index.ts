@@ -1,4 +1,4 @@
-// Public API of the audit log (Web-standard core); Node sinks live in shared/node/audit-*.ts.
+// Public API of the audit log (Web-standard core); Node sinks live in shared/node/audit/.
 export { AuditError, type AuditErrorCode } from './errors.ts'
 export {
   createAuditLog,

@@ -43,7 +43,7 @@ export type AuditChainStatus = AuditChainVerified | AuditChainBroken
 
 /**
  * Read access to a server's audit log. Web-standard cores never touch files: an entry injects
- * the reader over `AUDIT_LOG_FILE` (shared/node/audit-file-reader.ts); tests inject one over a
+ * the reader over `AUDIT_LOG_FILE` (shared/node/audit/file-reader.ts); tests inject one over a
  * temp file.
  */
 export interface AuditReader {

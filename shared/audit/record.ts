@@ -54,7 +54,7 @@
  * - A line cut short by a crash mid-write is terminated with `\n` when the file sink next opens
  *   the file, and the chain resumes from the last complete record; the verifier reports such a
  *   line in `truncated` and accepts it only when the next record links to the last complete
- *   one (or when nothing follows it). See `verify.ts` and `shared/node/audit-file-log.ts`.
+ *   one (or when nothing follows it). See `verify.ts` and `shared/node/audit/file-log.ts`.
  * - `prev` is the previous record's `hash` rather than a digest of its whole line: `hash` is
  *   itself a function of every other byte of that line, so both commit to the same content,
  *   and a rotated file's first `prev`, `AuditLog.head` and resume points are all one value.

@@ -17,16 +17,16 @@ export {
   type GuardOptions,
   type JsonRpcErrorBody,
   type ToolCallStart,
-} from './guard.ts'
-export { createDeferredGuard, SCRUB_UNAVAILABLE } from './guard-deferred.ts'
-export { strongest } from './guard-audit.ts'
+} from './guard/guard.ts'
+export { createDeferredGuard, SCRUB_UNAVAILABLE } from './guard/deferred.ts'
+export { strongest } from './guard/audit.ts'
 export {
   guardToolCallRequest,
   guardToolCallResponse,
   isToolCallRequest,
   type ToolCallDecision,
-} from './guard-messages.ts'
-export { guardResultContent, type GuardedResult, type ScanSummary } from './guard-result.ts'
+} from './guard/messages.ts'
+export { guardResultContent, type GuardedResult, type ScanSummary } from './guard/result.ts'
 export { ANONYMOUS, identityFromAuthInfo, type Identity } from './identity.ts'
 export { runGuarded, type GuardedStart } from './run-guarded.ts'
 export {

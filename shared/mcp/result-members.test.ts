@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { createDetector } from '../pii/detect.ts'
 import { createPolicyEngine } from '../pii/policy.ts'
-import { guardResultContent } from './guard-result.ts'
+import { guardResultContent } from './guard/result.ts'
 import { toolResultMembers, WITHHELD_BLOCK_TEXT } from './result-members.ts'
 
 const SCAN = { budget: 1 << 20, maxDepth: 64 }

@@ -13,7 +13,7 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv'
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js'
 import { createToolContext, LOG_LEVELS, type HandlerExtra } from './context.ts'
-import type { Guard } from './guard.ts'
+import type { Guard } from './guard/guard.ts'
 import { TOOL_SERVER_CAPABILITIES, type ServerInfo } from './initialize.ts'
 import { identityFromAuthInfo } from './identity.ts'
 import { runGuarded } from './run-guarded.ts'

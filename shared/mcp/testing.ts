@@ -11,7 +11,7 @@ import { readAuditRecords } from '../audit/read.ts'
 import type { AuditRecord } from '../audit/record.ts'
 import { createFakeDetector } from '../pii/policy-fake-detector.ts'
 import type { Detector, TextEncryptor } from '../pii/types.ts'
-import { createGuard } from './guard.ts'
+import { createGuard } from './guard/guard.ts'
 import { parseSecurityPolicy } from './policy-config.ts'
 import type { ToolServerDeps } from './server.ts'
 

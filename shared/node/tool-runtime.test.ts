@@ -10,7 +10,7 @@ import { generateFernetKey } from '../crypto/index.ts'
 import { ANONYMOUS } from '../mcp/identity.ts'
 import { structuredResult } from '../mcp/result.ts'
 import { createFakeDetector } from '../pii/policy-fake-detector.ts'
-import { openAuditFileLog } from './audit-file-log.ts'
+import { openAuditFileLog } from './audit/file-log.ts'
 import { createToolRuntime, startToolRuntime } from './tool-runtime.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-runtime-'))

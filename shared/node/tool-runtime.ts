@@ -6,8 +6,8 @@ import { AUDIT_ERROR_WORD, AuditError } from '../audit/errors.ts'
 import { createAuditLog, type AuditLog } from '../audit/log.ts'
 import { ConfigError, ProblemList } from '../config/errors.ts'
 import { FernetKeyRing, parseFernetKeys } from '../crypto/index.ts'
-import { createGuard, type Guard } from '../mcp/guard.ts'
-import { createDeferredGuard } from '../mcp/guard-deferred.ts'
+import { createGuard, type Guard } from '../mcp/guard/guard.ts'
+import { createDeferredGuard } from '../mcp/guard/deferred.ts'
 import {
   DEFAULT_SECURITY_POLICY,
   parseSecurityPolicy,
@@ -17,9 +17,9 @@ import {
 import type { ToolServerDeps } from '../mcp/server.ts'
 import { createScrubber } from '../pii/mask-scrubber.ts'
 import type { Detector } from '../pii/types.ts'
-import { createCollectorLog } from './audit-collector-client.ts'
-import { openAuditFileLog } from './audit-file-log.ts'
-import { createStreamSink } from './audit-stream-sink.ts'
+import { createCollectorLog } from './audit/collector-client.ts'
+import { openAuditFileLog } from './audit/file-log.ts'
+import { createStreamSink } from './audit/stream-sink.ts'
 import { readSecret, readVar, type Env } from './env.ts'
 import { sha256Hex } from './sha256.ts'
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readAuditRecords } from '../../shared/audit/read.ts'
-import { verifyAuditFiles } from '../../shared/node/audit-files.ts'
+import { verifyAuditFiles } from '../../shared/node/audit/files.ts'
 import { FORM, seedToken, startOAuth2 } from './oauth2-harness.ts'
 
 /** Requests in the flood: bounded in count, and in time by the deadline below. */

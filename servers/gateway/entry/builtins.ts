@@ -10,7 +10,7 @@ import {
   createServer as createOAuth2ToolsServer,
   readOAuth2ToolsConfig,
 } from '../../oauth2-tools/server.ts'
-import { createAuditFileReader } from '../../../shared/node/audit-file-reader.ts'
+import { createAuditFileReader } from '../../../shared/node/audit/file-reader.ts'
 import {
   createServer as createSecurityServer,
   SECURITY_TOOL_SCOPES,

@@ -20,7 +20,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js'
 import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import type { HandlerExtra } from '../../../shared/mcp/context.ts'
-import type { Guard } from '../../../shared/mcp/guard.ts'
+import type { Guard } from '../../../shared/mcp/guard/guard.ts'
 import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
 import type { Catalog } from '../catalog.ts'
 import type { FeatureEvents } from './feature-events.ts'

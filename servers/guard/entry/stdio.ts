@@ -4,8 +4,8 @@
 // (shared/node/child-lifetime.ts); the guard ends with the child.
 import { Readable, Writable } from 'node:stream'
 import { parseGuardArgs, USAGE, type GuardArgs } from '../args.ts'
-import type { Guard } from '../../../shared/mcp/guard.ts'
-import { SCRUB_UNAVAILABLE } from '../../../shared/mcp/guard-deferred.ts'
+import type { Guard } from '../../../shared/mcp/guard/guard.ts'
+import { SCRUB_UNAVAILABLE } from '../../../shared/mcp/guard/deferred.ts'
 import { spawnBoundChild } from '../../../shared/node/child-lifetime.ts'
 import type { StartingToolRuntime } from '../../../shared/node/tool-runtime.ts'
 import { GuardError } from '../errors.ts'

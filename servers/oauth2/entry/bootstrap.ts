@@ -12,8 +12,8 @@ import {
   importEs256PrivateJwk,
   type SigningKey,
 } from '../../../shared/jwt/keys.ts'
-import { openAuditFileLog } from '../../../shared/node/audit-file-log.ts'
-import { createStreamSink } from '../../../shared/node/audit-stream-sink.ts'
+import { openAuditFileLog } from '../../../shared/node/audit/file-log.ts'
+import { createStreamSink } from '../../../shared/node/audit/stream-sink.ts'
 import { readClientRegistryFile } from '../../../shared/node/clients-file.ts'
 import { loadOrCreateDevSecret } from '../../../shared/node/dev-keys.ts'
 import { readSecret } from '../../../shared/node/env.ts'

@@ -9,7 +9,7 @@ import { SECURITY_TOOLS_INFO } from '../info.ts'
 await runStdioToolServer(SECURITY_TOOLS_INFO, async () => {
   const [{ createServer }, { createAuditFileReader }] = await Promise.all([
     import('../server.ts'),
-    import('../../../shared/node/audit-file-reader.ts'),
+    import('../../../shared/node/audit/file-reader.ts'),
   ])
   // What the audit tools read: AUDIT_LOG_SOURCE_FILE when set (e.g. the gateway's log, read by
   // a security-tools started with `docker exec`, which sends its own records to the gateway's

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert'
 import type { AuditEvent } from '../../../shared/audit/record.ts'
 import { textOf } from '../../../shared/mcp/result.ts'
 import { NO_AUDIT_FILE_MESSAGE } from '../audit-reader.ts'
-import { createAuditFileReader } from '../../../shared/node/audit-file-reader.ts'
+import { createAuditFileReader } from '../../../shared/node/audit/file-reader.ts'
 import { callOnce, FIXTURE_EVENTS, FIXTURE_START, writeAuditFixture } from '../testing.ts'
 
 const NAME = 'generate_security_report'

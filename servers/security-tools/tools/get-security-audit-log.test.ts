@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert'
 import type { AuditRecord } from '../../../shared/audit/record.ts'
 import { textOf } from '../../../shared/mcp/result.ts'
 import { NO_AUDIT_FILE_MESSAGE } from '../audit-reader.ts'
-import { createAuditFileReader } from '../../../shared/node/audit-file-reader.ts'
+import { createAuditFileReader } from '../../../shared/node/audit/file-reader.ts'
 import { callOnce, FIXTURE_EVENTS, writeAuditFixture } from '../testing.ts'
 import { MAX_LIMIT } from './get-security-audit-log.ts'
 
