@@ -21,12 +21,12 @@ import {
 import type { AuditRecorder } from '../../../shared/audit/recorder.ts'
 import type { HandlerExtra } from '../../../shared/mcp/context.ts'
 import type { Guard } from '../../../shared/mcp/guard/guard.ts'
-import { identityFromAuthInfo } from '../../../shared/mcp/identity.ts'
 import type { Catalog } from '../catalog.ts'
 import type { FeatureEvents } from './feature-events.ts'
 import { assignToolNames } from '../naming.ts'
 import { UPSTREAM_ERROR_WORD, UpstreamError } from '../upstream/errors.ts'
 import type { Upstream } from '../upstream/upstream.ts'
+import { startRequestRecord } from './request-record.ts'
 
 export interface FeatureOptions {
   catalog: Catalog
@@ -119,25 +119,7 @@ export function registerFeatures(
     send: (params: Record<string, unknown>) => Promise<Record<string, unknown>> = (p) =>
       target.upstream.request(method, p, { signal: extra.signal }),
   ): Promise<Record<string, unknown>> {
-    const started = performance.now()
-    const identity = identityFromAuthInfo(extra.authInfo)
-    const record = (
-      outcome: 'ok' | 'denied' | 'error',
-      detail: string,
-      pii?: Record<string, number>,
-    ) =>
-      void options.audit
-        ?.record({
-          event: 'mcp_request',
-          outcome,
-          ...(identity.clientId ? { client_id: identity.clientId } : {}),
-          ...(identity.jti ? { jti: identity.jti } : {}),
-          ...(pii && Object.keys(pii).length > 0 ? { pii, direction: 'both' as const } : {}),
-          duration_ms: Math.round(performance.now() - started),
-          request_id: String(extra.requestId),
-          detail: `${method} server=${target.name}${detail ? ` ${detail}` : ''}`,
-        })
-        .catch(() => onError(`audit: a ${method} record was refused`))
+    const record = startRequestRecord(options.audit, extra, method, target.name, onError)
     const { _meta: _, ...own } = params
     const asked = await guard.guardMessage('arguments', own)
     if (asked.kind === 'refused') {

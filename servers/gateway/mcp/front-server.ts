@@ -29,6 +29,7 @@ import { UpstreamError, type UpstreamErrorCode } from '../upstream/errors.ts'
 import type { FeatureEvents } from './feature-events.ts'
 import { featureCapabilities, registerFeatures } from './features.ts'
 import type { LogParams } from '../upstream/upstream.ts'
+import { startRequestRecord } from './request-record.ts'
 
 export interface FrontServerOptions {
   catalog: Catalog
@@ -272,25 +273,13 @@ export function createFrontServer(options: FrontServerOptions): Server {
     signal: AbortSignal,
     extra: HandlerExtra,
   ): Promise<Record<string, unknown>> {
-    const started = performance.now()
-    const identity = identityFromAuthInfo(extra.authInfo)
-    const record = (
-      outcome: 'ok' | 'denied' | 'error',
-      detail = '',
-      pii?: Record<string, number>,
-    ) =>
-      void options.audit
-        ?.record({
-          event: 'mcp_request',
-          outcome,
-          ...(identity.clientId ? { client_id: identity.clientId } : {}),
-          ...(identity.jti ? { jti: identity.jti } : {}),
-          ...(pii && Object.keys(pii).length > 0 ? { pii, direction: 'both' as const } : {}),
-          duration_ms: Math.round(performance.now() - started),
-          request_id: String(extra.requestId),
-          detail: `${asked.method} server=${entry.upstream.name}${detail ? ` ${detail}` : ''}`,
-        })
-        .catch(() => onError(`audit: a ${asked.method} record was refused`))
+    const record = startRequestRecord(
+      options.audit,
+      extra,
+      asked.method,
+      entry.upstream.name,
+      onError,
+    )
     const capability = CLIENT_CAPABILITY[asked.method]
     if (!capability || !server.getClientCapabilities()?.[capability]) {
       record('denied', 'client_capability_missing')
