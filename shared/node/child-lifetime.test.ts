@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { allGone, isRunning } from '../../test/support/processes.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-child-lifetime-'))
 const lifetime = fileURLToPath(new URL('./child-lifetime.ts', import.meta.url))
@@ -55,17 +56,6 @@ async function start(env: Record<string, string> = {}) {
   }
 }
 
-/** Is `pid` running? A zombie (exited, not reaped: PID 1 here may not reap) is not. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8') // "pid (comm) state …"
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
-}
-
 /** Pids of watchdogs of process group `group` (`node -e … <group>`), found through /proc. */
 function watchdogs(group: number): number[] {
   const found: number[] = []
@@ -73,7 +63,8 @@ function watchdogs(group: number): number[] {
     if (!/^\d+$/.test(name)) continue
     try {
       const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean)
-      if (argv[1] === '-e' && argv[3] === String(group) && alive(Number(name))) found.push(+name)
+      if (argv[1] === '-e' && argv[3] === String(group) && isRunning(Number(name)))
+        found.push(+name)
     } catch {
       // gone meanwhile
     }
@@ -81,43 +72,33 @@ function watchdogs(group: number): number[] {
   return found
 }
 
-/** Polls until every pid is gone; false after `ms`. */
-async function gone(pids: number[], ms = 5_000): Promise<boolean> {
-  const deadline = performance.now() + ms
-  while (pids.some(alive)) {
-    if (performance.now() > deadline) return false
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  return true
-}
-
 test('the parent is SIGKILLed: the watchdog kills the child (it ignores end of input) and its grandchild', async () => {
   const { proc, child, grandchild } = await start()
-  assert.ok(alive(child) && alive(grandchild))
+  assert.ok(isRunning(child) && isRunning(grandchild))
   const watchdog = watchdogs(child)
   assert.is(watchdog.length, 1, 'one watchdog per child')
   proc.kill('SIGKILL')
-  assert.ok(await gone([child, grandchild]), 'child and grandchild gone within 5 s')
-  assert.ok(await gone(watchdog), 'the watchdog ends with its work done')
+  assert.ok(await allGone([child, grandchild]), 'child and grandchild gone within 5 s')
+  assert.ok(await allGone(watchdog), 'the watchdog ends with its work done')
 })
 
 test('the parent exits normally: its exit kills the group, the watchdog ends too', async () => {
   const { proc, child, grandchild } = await start()
   const watchdog = watchdogs(child)
   proc.stdin.write('exit\n')
-  assert.ok(await gone([child, grandchild]), 'child and grandchild gone within 5 s')
-  assert.ok(await gone(watchdog), 'no watchdog left behind')
+  assert.ok(await allGone([child, grandchild]), 'child and grandchild gone within 5 s')
+  assert.ok(await allGone(watchdog), 'no watchdog left behind')
 })
 
 test('without the watchdog a SIGKILLed parent leaves the group running (what the watchdog is for)', async () => {
   const { proc, child, grandchild } = await start({ WATCHDOG: 'off' })
   proc.kill('SIGKILL')
   try {
-    assert.not.ok(await gone([child, grandchild], 500), 'the group outlived its parent')
+    assert.not.ok(await allGone([child, grandchild], 500), 'the group outlived its parent')
   } finally {
     process.kill(-child, 'SIGKILL')
   }
-  assert.ok(await gone([child, grandchild]))
+  assert.ok(await allGone([child, grandchild]))
 })
 
 test.run()

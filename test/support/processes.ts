@@ -1,7 +1,7 @@
 // Test support: child processes that tests and scripts supervise (spawn with a minimal
 // environment and a log file, wait for a line of output, stop with a deadline).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { appendFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { root } from './bundle.ts'
 
@@ -113,4 +113,25 @@ export function waitForOutput(
     if (pattern.test(proc.output())) done()
     else if (!running(proc)) exited()
   })
+}
+
+/** Is `pid` running? A zombie (exited, not reaped: PID 1 of a container may not reap) is not. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8') // "pid (comm) state …"
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** Polls until every pid is gone (bounded, no fixed sleep); false after `ms`. */
+export async function allGone(pids: number[], ms = 5_000): Promise<boolean> {
+  const deadline = performance.now() + ms
+  while (pids.some(isRunning)) {
+    if (performance.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return true
 }

@@ -1,12 +1,13 @@
 // dist/guard.mjs SIGKILLed (no handler of the guard runs): the server it wraps, which ignores end
 // of input and SIGTERM, and the grandchild that server started are gone all the same.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { bundlePath } from '../../../test/support/bundle.ts'
+import { allGone, isRunning } from '../../../test/support/processes.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-guard-kill-'))
 /** A stdio MCP server that answers initialize, ignores end of input and SIGTERM, and has started
@@ -26,27 +27,6 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 setInterval(() => {}, 1000)
 `,
 )
-
-/** Is `pid` running? A zombie (exited, not reaped: PID 1 here may not reap) is not. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8') // "pid (comm) state …"
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
-}
-
-/** Polls until every pid is gone; false after `ms`. */
-async function gone(pids: number[], ms = 5_000): Promise<boolean> {
-  const deadline = performance.now() + ms
-  while (pids.some(alive)) {
-    if (performance.now() > deadline) return false
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  return true
-}
 
 /** Waits (bounded) until `read()` matches `pattern`. */
 async function until(read: () => string, pattern: RegExp, what: string): Promise<RegExpExecArray> {
@@ -85,12 +65,15 @@ test('SIGKILL to the guard: the child (ignores end of input and SIGTERM) and its
   guard.stdin.write(`${JSON.stringify(initialize)}\n`)
   await until(() => stdout, /"stubborn"/, 'initialize answer through the guard')
   const [, child, grandchild] = (await until(() => stderr, /pids (\d+) (\d+)/, 'pids')).map(Number)
-  assert.ok(alive(child!) && alive(grandchild!))
+  assert.ok(isRunning(child!) && isRunning(grandchild!))
   guard.kill('SIGKILL')
   try {
-    assert.ok(await gone([child!, grandchild!]), `child and grandchild gone within 5 s\n${stderr}`)
+    assert.ok(
+      await allGone([child!, grandchild!]),
+      `child and grandchild gone within 5 s\n${stderr}`,
+    )
   } finally {
-    for (const pid of [child!, grandchild!]) if (alive(pid)) process.kill(pid, 'SIGKILL')
+    for (const pid of [child!, grandchild!]) if (isRunning(pid)) process.kill(pid, 'SIGKILL')
   }
 })
 
