@@ -26,7 +26,7 @@ import type { FeatureEvents } from './feature-events.ts'
 import { assignToolNames } from '../naming.ts'
 import { UPSTREAM_ERROR_WORD, UpstreamError } from '../upstream/errors.ts'
 import type { Upstream } from '../upstream/upstream.ts'
-import { startRequestRecord } from './request-record.ts'
+import { bothWays, startRequestRecord } from './request-record.ts'
 
 export interface FeatureOptions {
   catalog: Catalog
@@ -156,9 +156,7 @@ export function registerFeatures(
       record('denied', 'policy_rejected_result', asked.findings)
       throw new McpError(ErrorCode.InternalError, `answer withheld: ${shown.reason}`)
     }
-    const pii = { ...asked.findings }
-    for (const [type, n] of Object.entries(shown.findings)) pii[type] = (pii[type] ?? 0) + n
-    record('ok', '', pii)
+    record('ok', '', bothWays(asked.findings, shown.findings))
     return shown.message as Record<string, unknown>
   }
 

@@ -29,7 +29,7 @@ import { UpstreamError, type UpstreamErrorCode } from '../upstream/errors.ts'
 import type { FeatureEvents } from './feature-events.ts'
 import { featureCapabilities, registerFeatures } from './features.ts'
 import type { LogParams } from '../upstream/upstream.ts'
-import { startRequestRecord } from './request-record.ts'
+import { bothWays, startRequestRecord } from './request-record.ts'
 
 export interface FrontServerOptions {
   catalog: Catalog
@@ -310,9 +310,7 @@ export function createFrontServer(options: FrontServerOptions): Server {
       record('denied', 'policy_rejected_answer', out.findings)
       throw new McpError(ErrorCode.InvalidParams, `answer withheld: ${back.reason}`)
     }
-    const pii = { ...out.findings }
-    for (const [type, n] of Object.entries(back.findings)) pii[type] = (pii[type] ?? 0) + n
-    record('ok', '', pii)
+    record('ok', '', bothWays(out.findings, back.findings))
     return back.message as Record<string, unknown>
   }
 

@@ -39,3 +39,13 @@ export function startRequestRecord(
       })
       .catch(() => onError(`audit: a ${method} record was refused`))
 }
+
+/** The PII counts of a request and its answer together (entity type → findings), for one record. */
+export function bothWays(
+  asked: Readonly<Record<string, number>>,
+  answered: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const pii = { ...asked }
+  for (const [type, n] of Object.entries(answered)) pii[type] = (pii[type] ?? 0) + n
+  return pii
+}
